@@ -1,0 +1,36 @@
+# Skein: `make run` builds and starts the server, `make test` runs every test.
+# Both install missing Debian packages first (scripts/install-deps).
+
+ARGS ?=
+
+.PHONY: run test build release deps check-proto gen-proto clean
+
+deps:
+	@scripts/install-deps
+
+## Build in release mode and start `skein serve` (OTLP/HTTP on 127.0.0.1:4318, API and viewer on 127.0.0.1:16686).
+## Pass flags with ARGS, e.g. make run ARGS="--config skein.yaml".
+run: release
+	.build/release/skein serve $(ARGS)
+
+release: deps
+	swift build -c release --product skein
+
+build: deps
+	swift build
+
+## Every test: the proto check against the official descriptors, then the Swift suites
+## (RocksDB in temp dirs, servers on 127.0.0.1). The Swift summary is the last line.
+test: deps check-proto
+	swift build --build-tests
+	swift test --skip-build
+
+check-proto:
+	@scripts/check-proto
+
+## Rebuilds the protoc plugins and regenerates Sources/OTLPProto (not needed for building).
+gen-proto:
+	scripts/gen-proto
+
+clean:
+	rm -rf .build .build-tools .venv-tools

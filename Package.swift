@@ -1,0 +1,126 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Upcoming features every Skein target opts into: explicit `any`, and imports that are
+// internal unless marked otherwise, so no module leaks its dependencies.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "skein",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "skein", targets: ["skein"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
+        .systemLibrary(name: "CRocksDB", providers: [.apt(["librocksdb-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Generated from proto/ by scripts/gen-proto; never edited by hand.
+        .target(
+            name: "OTLPProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
+        // Value types shared by every stage: IDs, the span batch, JSON text. No I/O.
+        .target(name: "SkeinCore", swiftSettings: strictSettings),
+
+        // OTLP wire formats <-> Core: protobuf, OTLP/JSON, gzip. No NIO, so it can be fuzzed alone.
+        .target(
+            name: "SkeinOTLP",
+            dependencies: [
+                "SkeinCore", "OTLPProto", "CZlib",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // RocksDB: key layout, span writer, trace reader, search scans.
+        .target(name: "SkeinStorage", dependencies: ["SkeinCore", "CRocksDB"], swiftSettings: strictSettings),
+
+        // OTLP receivers (HTTP now) and the shared export path.
+        .target(
+            name: "SkeinIngest",
+            dependencies: [
+                "SkeinCore", "SkeinOTLP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Query service, Jaeger/OTLP JSON rendering, REST routes, the static viewer.
+        .target(
+            name: "SkeinQuery",
+            dependencies: [
+                "SkeinCore", "SkeinOTLP", "SkeinStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Configuration and wiring: builds the services in start order. A library so tests can
+        // start a whole server in-process.
+        .target(
+            name: "SkeinServer",
+            dependencies: [
+                "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "skein",
+            dependencies: [
+                "SkeinServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Builders for OTLP test data and temporary directories, shared by the test targets.
+        .target(
+            name: "SkeinTesting",
+            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/SkeinTesting"
+        ),
+        .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
+        .testTarget(
+            name: "SkeinOTLPTests",
+            dependencies: ["SkeinOTLP", "OTLPProto", "SkeinTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .testTarget(name: "SkeinStorageTests", dependencies: ["SkeinStorage", "SkeinCore", "SkeinTesting"]),
+        .testTarget(
+            name: "SkeinQueryTests",
+            dependencies: ["SkeinQuery", "SkeinOTLP", "SkeinStorage", "SkeinCore", "OTLPProto", "SkeinTesting",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .testTarget(
+            name: "SkeinServerTests",
+            dependencies: [
+                "SkeinServer", "SkeinOTLP", "OTLPProto", "SkeinTesting",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,33 @@
+/// Why an export request was refused as a whole. Each case is either permanent (bad input:
+/// the sender must not retry) or retryable (overload, storage trouble).
+package enum IngestError: Error, Equatable, CustomStringConvertible {
+    /// The body cannot be decoded; the message says what is wrong and where.
+    case undecodable(String)
+    /// The body is larger than the configured limit (after decompression).
+    case tooLarge(limitBytes: Int)
+    /// A `Content-Type` other than protobuf or JSON.
+    case unsupportedMediaType(String)
+    /// A `Content-Encoding` other than gzip or identity.
+    case unsupportedEncoding(String)
+    /// Temporarily unable to take the data; retry after the given number of seconds.
+    case unavailable(String, retryAfterSeconds: Int)
+    /// A failure that retrying will not fix.
+    case `internal`(String)
+
+    package var description: String {
+        switch self {
+        case .undecodable(let reason): "cannot decode the request body: \(reason)"
+        case .tooLarge(let limit): "the request body is larger than \(limit) bytes after decompression; send smaller batches or raise otlp.http.max_body_mib"
+        case .unsupportedMediaType(let type): "unsupported Content-Type '\(type)': send application/x-protobuf or application/json"
+        case .unsupportedEncoding(let encoding): "unsupported Content-Encoding '\(encoding)': send gzip or no encoding"
+        case .unavailable(let reason, _): "temporarily unavailable: \(reason); retry later"
+        case .internal(let reason): "internal error: \(reason)"
+        }
+    }
+
+    /// Whether a sender may send the same data again.
+    package var isRetryable: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+package import Hummingbird
+package import Logging
+
+/// The query server's settings (section `query` of the configuration file).
+package struct QueryConfiguration: Sendable, Equatable {
+    /// Host to listen on (`--query-listen`, `query.listen`). Default `127.0.0.1`.
+    package var host: String
+    /// Port; default 16686 (Jaeger's). 0 picks a free port (tests).
+    package var port: Int
+    /// Folder of the static viewer served at `/` (`--ui-dir`, `query.ui_dir`). Default `./ui-static`.
+    package var uiDirectory: String
+
+    package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static") {
+        self.host = host
+        self.port = port
+        self.uiDirectory = uiDirectory
+    }
+}
+
+/// Builds the HTTP application for the REST API and the viewer.
+package enum QueryServer {
+    package static func application(configuration: QueryConfiguration, query: QueryService, logger: Logger,
+                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: APIErrorMiddleware(logger: logger))
+        router.add(middleware: FileMiddleware(configuration.uiDirectory, searchForIndexHtml: true, logger: logger))
+        JaegerAPIRoutes(query: query).addRoutes(to: router)
+        OTLPJSONRoutes(query: query).addRoutes(to: router)
+        OperationsRoutes().addRoutes(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+/// Turns errors that escape a handler (storage failures) into Jaeger's error envelope with 500,
+/// and logs them; a person gets a message, never a dropped connection.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            logger.error("query failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return APIResponse.jaegerError(.internalServerError, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package import Logging
+package import SkeinIngest
+package import SkeinQuery
+package import SkeinStorage
+
+/// All of Skein's settings, nesting each module's configuration. Built from the YAML file
+/// (`--config`) and the flags, whose names mirror the file's keys; every default lives in the
+/// module configurations' initialisers and is listed in skein.example.yaml and the README.
+package struct SkeinConfiguration: Sendable, Equatable {
+    package var storage = StorageConfiguration()
+    package var otlpHTTP = OTLPHTTPConfiguration()
+    package var query = QueryConfiguration()
+    /// `log.level`, `--log-level`: trace, debug, info, notice, warning, error, critical. Default info.
+    package var logLevel: Logger.Level = .info
+
+    package init() {}
+
+    /// The sections a file may hold.
+    static let sections: Set<String> = ["storage", "otlp", "otlp.http", "otlp.http.cors", "query", "log"]
+
+    /// Every setting's dotted key.
+    package static let keys: Set<String> = [
+        "storage.data_dir", "storage.sync_writes", "storage.block_cache_mib",
+        "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
+        "query.listen", "query.ui_dir",
+        "log.level",
+    ]
+
+    /// Types and validates every setting; the first problem is thrown naming its key.
+    package init(settings: ConfigurationSettings) throws(ConfigurationError) {
+        let reader = SettingsReader(settings: settings)
+        if let dataDir = try reader.string("storage.data_dir") {
+            guard !dataDir.isEmpty else { throw ConfigurationError(key: "storage.data_dir", rule: "must not be empty") }
+            storage.dataDirectory = dataDir
+        }
+        if let sync = try reader.bool("storage.sync_writes") { storage.syncWrites = sync }
+        if let cache = try reader.integer("storage.block_cache_mib", in: 8...65_536) { storage.blockCacheBytes = cache << 20 }
+
+        if let listen = try reader.listenAddress("otlp.http.listen") { (otlpHTTP.host, otlpHTTP.port) = listen }
+        if let body = try reader.integer("otlp.http.max_body_mib", in: 1...1_024) { otlpHTTP.maxBodyBytes = body << 20 }
+        if let origins = try reader.list("otlp.http.cors.allowed_origins") {
+            for origin in origins where !(origin == "*" || origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
+                throw ConfigurationError(key: "otlp.http.cors.allowed_origins", rule: "entry '\(origin)' must start with http:// or https:// (or be *)")
+            }
+            otlpHTTP.corsAllowedOrigins = origins
+        }
+        if let age = try reader.integer("otlp.http.cors.max_age_seconds", in: 0...86_400) { otlpHTTP.corsMaxAgeSeconds = age }
+
+        if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }
+        if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }
+
+        if let level = try reader.string("log.level") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(key: "log.level", rule: "must be one of trace, debug, info, notice, warning, error, critical (got '\(level)')")
+            }
+            logLevel = parsed
+        }
+        guard otlpHTTP.port == 0 || query.port == 0 || (otlpHTTP.host, otlpHTTP.port) != (query.host, query.port) else {
+            throw ConfigurationError(key: "query.listen", rule: "must differ from otlp.http.listen (both are \(query.host):\(query.port))")
+        }
+    }
+}
+
+/// Typed access to settings with rule-naming errors.
+private struct SettingsReader {
+    let settings: ConfigurationSettings
+
+    func string(_ key: String) throws(ConfigurationError) -> String? {
+        switch settings[key] {
+        case nil: return nil
+        case .scalar(let text): return text
+        case .list: throw ConfigurationError(key: key, rule: "must be a single value, not a list")
+        }
+    }
+
+    func list(_ key: String) throws(ConfigurationError) -> [String]? {
+        switch settings[key] {
+        case nil: return nil
+        case .scalar(let text): return [text]
+        case .list(let items): return items
+        }
+    }
+
+    func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        guard let text = try string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw ConfigurationError(key: key, rule: "must be true or false (got '\(text)')")
+        }
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(key: key, rule: "must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
+        }
+        return value
+    }
+
+    /// `host:port`, `[ipv6]:port` or `:port` (all interfaces).
+    func listenAddress(_ key: String) throws(ConfigurationError) -> (String, Int)? {
+        guard let text = try string(key) else { return nil }
+        let rule = "must be host:port, e.g. 127.0.0.1:4318 or 0.0.0.0:4318 (got '\(text)')"
+        guard let colon = text.lastIndex(of: ":") else { throw ConfigurationError(key: key, rule: rule) }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        guard let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ConfigurationError(key: key, rule: rule)
+        }
+        return (host, port)
+    }
+}

@@ -1,0 +1,69 @@
+import Hummingbird
+package import Logging
+import ServiceLifecycle
+package import UnixSignals
+import SkeinIngest
+import SkeinQuery
+import SkeinStorage
+
+/// The whole server: storage, the OTLP/HTTP receiver and the query server, wired in start
+/// order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
+/// finish in-flight requests before the store closes.
+package final class SkeinServer: Sendable {
+    private let group: ServiceGroup
+    private let ports = ListeningPorts()
+
+    /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
+    package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
+        let store = try SpanStore(configuration: configuration.storage)
+        let handler = TraceExportHandler(consumer: store, logger: logger)
+        let receiver = OTLPHTTPReceiver(configuration: configuration.otlpHTTP, handler: handler)
+        let ports = self.ports
+        let otlpApplication = receiver.application(logger: logger) { port in
+            await ports.set(\.otlpHTTP, port)
+            logger.info("OTLP/HTTP receiver listening", metadata: ["address": "\(configuration.otlpHTTP.host):\(port)"])
+        }
+        let queryApplication = QueryServer.application(
+            configuration: configuration.query, query: QueryService(reader: store), logger: logger
+        ) { port in
+            await ports.set(\.query, port)
+            logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
+        }
+        group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: StorageService(store: store), serviceName: "storage"),
+                .init(service: otlpApplication, serviceName: "otlp-http"),
+                .init(service: queryApplication, serviceName: "query"),
+            ],
+            gracefulShutdownSignals: signals,
+            logger: logger))
+    }
+
+    /// Runs until a shutdown signal or `shutdown()`, then stops in reverse start order.
+    package func run() async throws { try await group.run() }
+
+    /// Starts a graceful shutdown.
+    package func shutdown() async { await group.triggerGracefulShutdown() }
+
+    /// The bound ports, once both servers listen (useful with port 0).
+    package func listeningPorts() async -> (otlpHTTP: Int, query: Int) { await ports.wait() }
+}
+
+/// Collects the ports servers report once bound, and lets callers wait for all of them.
+actor ListeningPorts {
+    struct Ports { var otlpHTTP: Int?; var query: Int? }
+    private var ports = Ports()
+    private var waiters: [CheckedContinuation<(otlpHTTP: Int, query: Int), Never>] = []
+
+    func set(_ path: WritableKeyPath<Ports, Int?>, _ port: Int) {
+        ports[keyPath: path] = port
+        guard let otlp = ports.otlpHTTP, let query = ports.query else { return }
+        for waiter in waiters { waiter.resume(returning: (otlp, query)) }
+        waiters = []
+    }
+
+    func wait() async -> (otlpHTTP: Int, query: Int) {
+        if let otlp = ports.otlpHTTP, let query = ports.query { return (otlp, query) }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}

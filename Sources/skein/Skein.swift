@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SkeinServer
+
+/// `skein`: the command line. The only place that reads flags and exits the process.
+@main
+struct Skein: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A distributed tracing backend: OTLP in, RocksDB inside, Jaeger-compatible API out.",
+        subcommands: [Serve.self])
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive OTLP spans, store them, and serve the query API and viewer.",
+        discussion: "Flags override the same keys of the --config file (see skein.example.yaml).")
+
+    @Option(help: "YAML configuration file; flags override its keys.")
+    var config: String?
+    @Option(help: "storage.data_dir: RocksDB directory (default ./skein-data).")
+    var dataDir: String?
+    @Flag(inversion: .prefixedNo, help: "storage.sync_writes: fsync the WAL before acknowledging (default off).")
+    var syncWrites: Bool?
+    @Option(help: "storage.block_cache_mib: RocksDB block cache in MiB (default 256).")
+    var blockCacheMib: String?
+    @Option(help: "otlp.http.listen: OTLP/HTTP address (default 127.0.0.1:4318).")
+    var otlpHttpListen: String?
+    @Option(help: "otlp.http.max_body_mib: largest request body after decompression, MiB (default 16).")
+    var otlpHttpMaxBodyMib: String?
+    @Option(help: "otlp.http.cors.allowed_origins: browser origin allowed to send spans; repeatable (default none).")
+    var otlpHttpCorsAllowedOrigin: [String] = []
+    @Option(help: "otlp.http.cors.max_age_seconds: preflight cache time (default 7200).")
+    var otlpHttpCorsMaxAgeSeconds: String?
+    @Option(help: "query.listen: query API and viewer address (default 127.0.0.1:16686).")
+    var queryListen: String?
+    @Option(help: "query.ui_dir: folder of the static viewer (default ./ui-static).")
+    var uiDir: String?
+    @Option(help: "log.level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration: SkeinConfiguration
+        do {
+            configuration = try SkeinConfiguration(settings: settings())
+        } catch let error as ConfigurationError {
+            Self.fail(error.description)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "skein")
+        let server: SkeinServer
+        do {
+            server = try SkeinServer(configuration: configuration, logger: logger)
+        } catch {
+            Self.fail("cannot start: \(error)")
+        }
+        logger.info("skein starting", metadata: ["data_dir": "\(configuration.storage.dataDirectory)"])
+        try await server.run()
+        logger.info("skein stopped")
+    }
+
+    /// The file's settings with every given flag on top.
+    func settings() throws -> ConfigurationSettings {
+        var settings = ConfigurationSettings()
+        if let config {
+            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
+                throw ConfigurationError(key: "", rule: "cannot read the configuration file '\(config)'")
+            }
+            settings = try ConfigurationSettings(yaml: text)
+        }
+        let flags: [(String, String?)] = [
+            ("storage.data_dir", dataDir), ("storage.sync_writes", syncWrites.map { String($0) }),
+            ("storage.block_cache_mib", blockCacheMib), ("otlp.http.listen", otlpHttpListen),
+            ("otlp.http.max_body_mib", otlpHttpMaxBodyMib), ("otlp.http.cors.max_age_seconds", otlpHttpCorsMaxAgeSeconds),
+            ("query.listen", queryListen), ("query.ui_dir", uiDir), ("log.level", logLevel),
+        ]
+        for (key, value) in flags { if let value { settings.override(key, .scalar(value)) } }
+        if !otlpHttpCorsAllowedOrigin.isEmpty { settings.override("otlp.http.cors.allowed_origins", .list(otlpHttpCorsAllowedOrigin)) }
+        return settings
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("skein: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}

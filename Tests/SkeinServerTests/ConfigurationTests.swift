@@ -1,0 +1,63 @@
+import Testing
+@testable import SkeinServer
+
+@Suite struct ConfigurationTests {
+    func load(_ yaml: String, flags: [String: ConfigurationValue] = [:]) throws -> SkeinConfiguration {
+        var settings = try ConfigurationSettings(yaml: yaml)
+        for (key, value) in flags { settings.override(key, value) }
+        return try SkeinConfiguration(settings: settings)
+    }
+
+    @Test func defaultsWithoutAFile() throws {
+        let configuration = try load("")
+        #expect(configuration.storage.dataDirectory == "./skein-data")
+        #expect(configuration.storage.syncWrites == false)
+        #expect(configuration.otlpHTTP.host == "127.0.0.1" && configuration.otlpHTTP.port == 4318)
+        #expect(configuration.otlpHTTP.maxBodyBytes == 16 << 20)
+        #expect(configuration.query.port == 16686)
+    }
+
+    @Test func fileValuesAndFlagsOverridingThem() throws {
+        let yaml = """
+        storage:
+          data_dir: /var/lib/skein
+          sync_writes: true
+        otlp:
+          http:
+            listen: 0.0.0.0:14318
+            max_body_mib: 4
+            cors:
+              allowed_origins: [https://app.example.com, "https://*.example.org"]
+        query:
+          listen: "[::1]:9000"
+        log:
+          level: debug
+        """
+        let configuration = try load(yaml, flags: ["storage.data_dir": .scalar("/tmp/override")])
+        #expect(configuration.storage.dataDirectory == "/tmp/override")
+        #expect(configuration.storage.syncWrites)
+        #expect(configuration.otlpHTTP.host == "0.0.0.0" && configuration.otlpHTTP.port == 14318)
+        #expect(configuration.otlpHTTP.maxBodyBytes == 4 << 20)
+        #expect(configuration.otlpHTTP.corsAllowedOrigins == ["https://app.example.com", "https://*.example.org"])
+        #expect(configuration.query.host == "::1" && configuration.query.port == 9000)
+        #expect(configuration.logLevel == .debug)
+    }
+
+    @Test(arguments: [
+        ("storage:\n  dat_dir: x", "invalid configuration: 'storage.dat_dir' is not a known setting (see skein.example.yaml)"),
+        ("sampling:\n  rate: 1", "invalid configuration: 'sampling' is not a known section"),
+        ("otlp:\n  http:\n    listen: localhost", "invalid configuration: 'otlp.http.listen' must be host:port"),
+        ("otlp:\n  http:\n    max_body_mib: 0", "invalid configuration: 'otlp.http.max_body_mib' must be a whole number from 1 to 1024 (got '0')"),
+        ("storage:\n  sync_writes: maybe", "invalid configuration: 'storage.sync_writes' must be true or false (got 'maybe')"),
+        ("log:\n  level: loud", "invalid configuration: 'log.level' must be one of"),
+        ("otlp:\n  http:\n    cors:\n      allowed_origins: [example.com]", "invalid configuration: 'otlp.http.cors.allowed_origins' entry 'example.com' must start with http://"),
+        ("query:\n  listen: 127.0.0.1:4318", "invalid configuration: 'query.listen' must differ from otlp.http.listen"),
+        ("storage: [1, 2]", "invalid configuration: 'storage' is not a known setting"),
+        ("a: b: c", "invalid configuration: the file is not valid YAML"),
+    ])
+    func invalidConfigurationNamesTheKeyAndTheRule(yaml: String, message: String) {
+        #expect { try load(yaml) } throws: { error in
+            "\(error)".hasPrefix(message)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// Placeholder so the tool package has a target; see Package.swift.
+let dummy = 0
