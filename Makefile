@@ -3,7 +3,7 @@
 
 ARGS ?=
 
-.PHONY: run test build release deps check-proto gen-proto clean
+.PHONY: run test build release deps check-proto interop gen-proto clean
 
 deps:
 	@scripts/install-deps
@@ -19,11 +19,24 @@ release: deps
 build: deps
 	swift build
 
-## Every test: the proto check against the official descriptors, then the Swift suites
-## (RocksDB in temp dirs, servers on 127.0.0.1). The Swift summary is the last line.
+## Every test: the proto check against the official descriptors, the interop tests with the official
+## OpenTelemetry Python exporters, then the Swift suites (RocksDB in temp dirs, servers on 127.0.0.1).
+## The Swift summary is the last line.
 test: deps check-proto
 	swift build --build-tests
+	$(MAKE) --no-print-directory interop
 	swift test --skip-build
+
+INTEROP_VENV := .venv-interop
+
+$(INTEROP_VENV)/.installed: Tests/InteropTests/requirements.txt
+	python3 -m venv $(INTEROP_VENV)
+	$(INTEROP_VENV)/bin/pip install -q --disable-pip-version-check -r Tests/InteropTests/requirements.txt
+	touch $@
+
+## The official OpenTelemetry SDK exporters (gRPC, HTTP/protobuf, HTTP/JSON) against .build/debug/skein.
+interop: $(INTEROP_VENV)/.installed
+	SKEIN_BINARY=.build/debug/skein $(INTEROP_VENV)/bin/python -m pytest -q Tests/InteropTests
 
 check-proto:
 	@scripts/check-proto
@@ -33,4 +46,4 @@ gen-proto:
 	scripts/gen-proto
 
 clean:
-	rm -rf .build .build-tools .venv-tools
+	rm -rf .build .build-tools .venv-tools $(INTEROP_VENV)

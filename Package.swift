@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -32,6 +35,16 @@ let package = Package(
         .target(
             name: "OTLPProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
+        // Generated TraceService stubs (scripts/gen-proto); only the gRPC receiver and tests use them.
+        .target(
+            name: "OTLPGRPC",
+            dependencies: [
+                "OTLPProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ]
         ),
 
         // Value types shared by every stage: IDs, the span batch, JSON text. No I/O.
@@ -50,11 +63,15 @@ let package = Package(
         // RocksDB: key layout, span writer, trace reader, search scans.
         .target(name: "SkeinStorage", dependencies: ["SkeinCore", "CRocksDB"], swiftSettings: strictSettings),
 
-        // OTLP receivers (HTTP now) and the shared export path.
+        // OTLP receivers (gRPC and HTTP) and the shared export path.
         .target(
             name: "SkeinIngest",
             dependencies: [
-                "SkeinCore", "SkeinOTLP",
+                "SkeinCore", "SkeinOTLP", "OTLPGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,6 +126,18 @@ let package = Package(
             name: "SkeinOTLPTests",
             dependencies: ["SkeinOTLP", "OTLPProto", "SkeinTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .testTarget(
+            name: "SkeinIngestTests",
+            dependencies: [
+                "SkeinIngest", "SkeinCore", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .testTarget(name: "SkeinStorageTests", dependencies: ["SkeinStorage", "SkeinCore", "SkeinTesting"]),
         .testTarget(
             name: "SkeinQueryTests",
@@ -118,7 +147,10 @@ let package = Package(
         .testTarget(
             name: "SkeinServerTests",
             dependencies: [
-                "SkeinServer", "SkeinOTLP", "OTLPProto", "SkeinTesting",
+                "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

@@ -1,4 +1,6 @@
 package import Hummingbird
+package import GRPCProtobuf
+package import GRPCCore
 
 /// The single place that maps ingest errors to transport status codes (otlp-wire.md §2.2, §3.2).
 extension IngestError {
@@ -13,13 +15,13 @@ extension IngestError {
         }
     }
 
-    /// The numeric gRPC code, also written into the `google.rpc.Status` error body.
-    package var grpcCode: Int32 {
+    /// The gRPC code, also written (as its number) into the OTLP/HTTP `google.rpc.Status` body.
+    package var grpcCode: RPCError.Code {
         switch self {
-        case .undecodable, .unsupportedEncoding, .unsupportedMediaType: 3  // INVALID_ARGUMENT
-        case .tooLarge: 8  // RESOURCE_EXHAUSTED, without RetryInfo: it can never fit
-        case .unavailable: 14  // UNAVAILABLE, retryable
-        case .internal: 13  // INTERNAL
+        case .undecodable, .unsupportedEncoding, .unsupportedMediaType: .invalidArgument
+        case .tooLarge: .resourceExhausted  // without RetryInfo: it can never fit
+        case .unavailable: .unavailable  // retryable
+        case .internal: .internalError
         }
     }
 
@@ -27,5 +29,16 @@ extension IngestError {
     package var retryAfterSeconds: Int? {
         if case .unavailable(_, let seconds) = self { return seconds }
         return nil
+    }
+}
+
+extension IngestError {
+    /// The gRPC status to end the call with. Only retryable errors carry a RetryInfo detail:
+    /// spec clients retry RESOURCE_EXHAUSTED only with one, and UNAVAILABLE honours its delay.
+    package var grpcStatus: GoogleRPCStatus {
+        if let seconds = retryAfterSeconds {
+            return GoogleRPCStatus(code: grpcCode, message: description, details: [.retryInfo(delay: .seconds(seconds))])
+        }
+        return GoogleRPCStatus(code: grpcCode, message: description, details: [])
     }
 }

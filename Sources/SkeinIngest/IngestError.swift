@@ -17,7 +17,7 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .undecodable(let reason): "cannot decode the request body: \(reason)"
-        case .tooLarge(let limit): "the request body is larger than \(limit) bytes after decompression; send smaller batches or raise otlp.http.max_body_mib"
+        case .tooLarge(let limit): "the request is larger than \(limit) bytes after decompression; send smaller batches or raise the receiver's limit (otlp.http.max_body_mib, otlp.grpc.max_message_mib)"
         case .unsupportedMediaType(let type): "unsupported Content-Type '\(type)': send application/x-protobuf or application/json"
         case .unsupportedEncoding(let encoding): "unsupported Content-Encoding '\(encoding)': send gzip or no encoding"
         case .unavailable(let reason, _): "temporarily unavailable: \(reason); retry later"

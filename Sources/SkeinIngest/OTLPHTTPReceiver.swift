@@ -6,6 +6,10 @@ import SkeinCore
 import SkeinOTLP
 import SwiftProtobuf
 
+extension PayloadEncoding {
+    var contentType: String { self == .json ? "application/json" : "application/x-protobuf" }
+}
+
 /// OTLP/HTTP: `POST /v1/traces` with protobuf or JSON bodies, gzip or not (otlp-wire.md §3).
 /// Only transport lives here; validation and the hand-off are `TraceExportHandler`'s.
 package struct OTLPHTTPReceiver: HTTPResponder {
@@ -33,11 +37,6 @@ package struct OTLPHTTPReceiver: HTTPResponder {
             logger: logger)
     }
 
-    enum BodyEncoding {
-        case protobuf, json
-
-        var contentType: String { self == .json ? "application/json" : "application/x-protobuf" }
-    }
 
     package func respond(to request: Request, context: Context) async throws -> Response {
         guard request.uri.path == Self.path else {
@@ -64,7 +63,7 @@ package struct OTLPHTTPReceiver: HTTPResponder {
     private func export(_ request: Request) async -> Response {
         let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let encoding: BodyEncoding
+        let encoding: PayloadEncoding
         switch mediaType {
         case "application/x-protobuf", "application/protobuf": encoding = .protobuf
         case "application/json": encoding = .json
@@ -73,8 +72,7 @@ package struct OTLPHTTPReceiver: HTTPResponder {
         }
         do throws(IngestError) {
             let body = try await readBody(request)
-            let exportRequest = try decode(body, as: encoding)
-            let response = try await handler.export(exportRequest, tenant: .single)
+            let response = try await handler.export(body, encoding: encoding, tenant: .single)
             let bytes: [UInt8] = encoding == .json
                 ? OTLPJSONEncoder.exportResponse(response)
                 : ((try? response.serializedBytes()) ?? [])
@@ -113,25 +111,8 @@ package struct OTLPHTTPReceiver: HTTPResponder {
         }
     }
 
-    private func decode(_ body: [UInt8], as encoding: BodyEncoding) throws(IngestError) -> ExportTraceRequest {
-        switch encoding {
-        case .json:
-            do {
-                return try OTLPJSONDecoder.decodeExportRequest(body)
-            } catch {
-                throw .undecodable(error.message)
-            }
-        case .protobuf:
-            do {
-                return try ExportTraceRequest(serializedBytes: body)
-            } catch {
-                throw .undecodable("not a valid protobuf ExportTraceServiceRequest (\(error))")
-            }
-        }
-    }
-
-    private func failure(_ error: IngestError, encoding: BodyEncoding) -> Response {
-        let status = RPCStatus(code: error.grpcCode, message: error.description)
+    private func failure(_ error: IngestError, encoding: PayloadEncoding) -> Response {
+        let status = RPCStatus(code: Int32(error.grpcCode.rawValue), message: error.description)
         let bytes = encoding == .json ? status.json : status.protobuf
         var headers: HTTPFields = [.contentType: encoding.contentType]
         if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }

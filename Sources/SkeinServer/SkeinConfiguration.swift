@@ -8,6 +8,8 @@ package import SkeinStorage
 /// module configurations' initialisers and is listed in skein.example.yaml and the README.
 package struct SkeinConfiguration: Sendable, Equatable {
     package var storage = StorageConfiguration()
+    package var ingest = IngestConfiguration()
+    package var otlpGRPC = OTLPGRPCConfiguration()
     package var otlpHTTP = OTLPHTTPConfiguration()
     package var query = QueryConfiguration()
     /// `log.level`, `--log-level`: trace, debug, info, notice, warning, error, critical. Default info.
@@ -16,11 +18,12 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package init() {}
 
     /// The sections a file may hold.
-    static let sections: Set<String> = ["storage", "otlp", "otlp.http", "otlp.http.cors", "query", "log"]
+    static let sections: Set<String> = ["storage", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log"]
 
     /// Every setting's dotted key.
     package static let keys: Set<String> = [
         "storage.data_dir", "storage.sync_writes", "storage.block_cache_mib",
+        "otlp.max_in_flight_mib", "otlp.retry_after_seconds", "otlp.grpc.listen", "otlp.grpc.max_message_mib",
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
         "query.listen", "query.ui_dir",
         "log.level",
@@ -36,6 +39,10 @@ package struct SkeinConfiguration: Sendable, Equatable {
         if let sync = try reader.bool("storage.sync_writes") { storage.syncWrites = sync }
         if let cache = try reader.integer("storage.block_cache_mib", in: 8...65_536) { storage.blockCacheBytes = cache << 20 }
 
+        if let inFlight = try reader.integer("otlp.max_in_flight_mib", in: 1...65_536) { ingest.maxInFlightBytes = inFlight << 20 }
+        if let seconds = try reader.integer("otlp.retry_after_seconds", in: 1...300) { ingest.retryAfterSeconds = seconds }
+        if let listen = try reader.listenAddress("otlp.grpc.listen") { (otlpGRPC.host, otlpGRPC.port) = listen }
+        if let message = try reader.integer("otlp.grpc.max_message_mib", in: 1...1_024) { otlpGRPC.maxMessageBytes = message << 20 }
         if let listen = try reader.listenAddress("otlp.http.listen") { (otlpHTTP.host, otlpHTTP.port) = listen }
         if let body = try reader.integer("otlp.http.max_body_mib", in: 1...1_024) { otlpHTTP.maxBodyBytes = body << 20 }
         if let origins = try reader.list("otlp.http.cors.allowed_origins") {
@@ -55,8 +62,12 @@ package struct SkeinConfiguration: Sendable, Equatable {
             }
             logLevel = parsed
         }
-        guard otlpHTTP.port == 0 || query.port == 0 || (otlpHTTP.host, otlpHTTP.port) != (query.host, query.port) else {
-            throw ConfigurationError(key: "query.listen", rule: "must differ from otlp.http.listen (both are \(query.host):\(query.port))")
+        let addresses = [("otlp.grpc.listen", otlpGRPC.host, otlpGRPC.port), ("otlp.http.listen", otlpHTTP.host, otlpHTTP.port),
+                         ("query.listen", query.host, query.port)]
+        for (index, address) in addresses.enumerated() where address.2 != 0 {
+            if let clash = addresses[..<index].first(where: { $0.1 == address.1 && $0.2 == address.2 }) {
+                throw ConfigurationError(key: address.0, rule: "must differ from \(clash.0) (both are \(address.1):\(address.2))")
+            }
         }
     }
 }

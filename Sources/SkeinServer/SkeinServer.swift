@@ -6,7 +6,7 @@ import SkeinIngest
 import SkeinQuery
 import SkeinStorage
 
-/// The whole server: storage, the OTLP/HTTP receiver and the query server, wired in start
+/// The whole server: storage, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
 /// order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
 /// finish in-flight requests before the store closes.
 package final class SkeinServer: Sendable {
@@ -16,9 +16,15 @@ package final class SkeinServer: Sendable {
     /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
     package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
         let store = try SpanStore(configuration: configuration.storage)
-        let handler = TraceExportHandler(consumer: store, logger: logger)
-        let receiver = OTLPHTTPReceiver(configuration: configuration.otlpHTTP, handler: handler)
+        let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
+        let handler = TraceExportHandler(consumer: store, limiter: limiter,
+                                         retryAfterSeconds: configuration.ingest.retryAfterSeconds, logger: logger)
         let ports = self.ports
+        let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
+            await ports.set(\.otlpGRPC, port)
+            logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(configuration.otlpGRPC.host):\(port)"])
+        }
+        let receiver = OTLPHTTPReceiver(configuration: configuration.otlpHTTP, handler: handler)
         let otlpApplication = receiver.application(logger: logger) { port in
             await ports.set(\.otlpHTTP, port)
             logger.info("OTLP/HTTP receiver listening", metadata: ["address": "\(configuration.otlpHTTP.host):\(port)"])
@@ -32,6 +38,7 @@ package final class SkeinServer: Sendable {
         group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: StorageService(store: store), serviceName: "storage"),
+                .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),
             ],
@@ -46,24 +53,29 @@ package final class SkeinServer: Sendable {
     package func shutdown() async { await group.triggerGracefulShutdown() }
 
     /// The bound ports, once both servers listen (useful with port 0).
-    package func listeningPorts() async -> (otlpHTTP: Int, query: Int) { await ports.wait() }
+    package func listeningPorts() async -> ListeningPorts.Ports { await ports.wait() }
 }
 
 /// Collects the ports servers report once bound, and lets callers wait for all of them.
-actor ListeningPorts {
-    struct Ports { var otlpHTTP: Int?; var query: Int? }
+package actor ListeningPorts {
+    package struct Ports: Sendable {
+        package var otlpGRPC = 0
+        package var otlpHTTP = 0
+        package var query = 0
+        var complete: Bool { otlpGRPC != 0 && otlpHTTP != 0 && query != 0 }
+    }
     private var ports = Ports()
-    private var waiters: [CheckedContinuation<(otlpHTTP: Int, query: Int), Never>] = []
+    private var waiters: [CheckedContinuation<Ports, Never>] = []
 
-    func set(_ path: WritableKeyPath<Ports, Int?>, _ port: Int) {
+    func set(_ path: WritableKeyPath<Ports, Int>, _ port: Int) {
         ports[keyPath: path] = port
-        guard let otlp = ports.otlpHTTP, let query = ports.query else { return }
-        for waiter in waiters { waiter.resume(returning: (otlp, query)) }
+        guard ports.complete else { return }
+        for waiter in waiters { waiter.resume(returning: ports) }
         waiters = []
     }
 
-    func wait() async -> (otlpHTTP: Int, query: Int) {
-        if let otlp = ports.otlpHTTP, let query = ports.query { return (otlp, query) }
+    func wait() async -> Ports {
+        if ports.complete { return ports }
         return await withCheckedContinuation { waiters.append($0) }
     }
 }

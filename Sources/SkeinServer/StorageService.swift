@@ -8,6 +8,9 @@ struct StorageService: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
+        // The WAL already holds every acknowledged write; flushing memtables first means the next
+        // start has no log to replay.
+        try? store.flush()
         store.close()
     }
 }

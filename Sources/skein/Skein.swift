@@ -24,6 +24,14 @@ struct Serve: AsyncParsableCommand {
     var syncWrites: Bool?
     @Option(help: "storage.block_cache_mib: RocksDB block cache in MiB (default 256).")
     var blockCacheMib: String?
+    @Option(help: "otlp.max_in_flight_mib: request bytes being decoded or written at once before refusing (default 256).")
+    var otlpMaxInFlightMib: String?
+    @Option(help: "otlp.retry_after_seconds: retry delay suggested when refusing for load (default 1).")
+    var otlpRetryAfterSeconds: String?
+    @Option(help: "otlp.grpc.listen: OTLP/gRPC address (default 127.0.0.1:4317).")
+    var otlpGrpcListen: String?
+    @Option(help: "otlp.grpc.max_message_mib: largest request message after decompression, MiB (default 16).")
+    var otlpGrpcMaxMessageMib: String?
     @Option(help: "otlp.http.listen: OTLP/HTTP address (default 127.0.0.1:4318).")
     var otlpHttpListen: String?
     @Option(help: "otlp.http.max_body_mib: largest request body after decompression, MiB (default 16).")
@@ -74,7 +82,9 @@ struct Serve: AsyncParsableCommand {
         }
         let flags: [(String, String?)] = [
             ("storage.data_dir", dataDir), ("storage.sync_writes", syncWrites.map { String($0) }),
-            ("storage.block_cache_mib", blockCacheMib), ("otlp.http.listen", otlpHttpListen),
+            ("storage.block_cache_mib", blockCacheMib), ("otlp.max_in_flight_mib", otlpMaxInFlightMib),
+            ("otlp.retry_after_seconds", otlpRetryAfterSeconds), ("otlp.grpc.listen", otlpGrpcListen),
+            ("otlp.grpc.max_message_mib", otlpGrpcMaxMessageMib), ("otlp.http.listen", otlpHttpListen),
             ("otlp.http.max_body_mib", otlpHttpMaxBodyMib), ("otlp.http.cors.max_age_seconds", otlpHttpCorsMaxAgeSeconds),
             ("query.listen", queryListen), ("query.ui_dir", uiDir), ("log.level", logLevel),
         ]

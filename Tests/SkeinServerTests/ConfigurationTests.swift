@@ -1,3 +1,5 @@
+import Foundation
+import SkeinTesting
 import Testing
 @testable import SkeinServer
 
@@ -15,6 +17,13 @@ import Testing
         #expect(configuration.otlpHTTP.host == "127.0.0.1" && configuration.otlpHTTP.port == 4318)
         #expect(configuration.otlpHTTP.maxBodyBytes == 16 << 20)
         #expect(configuration.query.port == 16686)
+    }
+
+    @Test func theExampleFileStatesExactlyTheDefaults() throws {
+        let text = try String(contentsOf: RepositoryFiles.root.appendingPathComponent("skein.example.yaml"), encoding: .utf8)
+        let settings = try ConfigurationSettings(yaml: text)
+        #expect(Set(settings.values.keys) == SkeinConfiguration.keys)
+        #expect(try SkeinConfiguration(settings: settings) == SkeinConfiguration())
     }
 
     @Test func fileValuesAndFlagsOverridingThem() throws {
@@ -52,6 +61,8 @@ import Testing
         ("log:\n  level: loud", "invalid configuration: 'log.level' must be one of"),
         ("otlp:\n  http:\n    cors:\n      allowed_origins: [example.com]", "invalid configuration: 'otlp.http.cors.allowed_origins' entry 'example.com' must start with http://"),
         ("query:\n  listen: 127.0.0.1:4318", "invalid configuration: 'query.listen' must differ from otlp.http.listen"),
+        ("otlp:\n  http:\n    listen: 127.0.0.1:4317", "invalid configuration: 'otlp.http.listen' must differ from otlp.grpc.listen"),
+        ("otlp:\n  max_in_flight_mib: lots", "invalid configuration: 'otlp.max_in_flight_mib' must be a whole number"),
         ("storage: [1, 2]", "invalid configuration: 'storage' is not a known setting"),
         ("a: b: c", "invalid configuration: the file is not valid YAML"),
     ])

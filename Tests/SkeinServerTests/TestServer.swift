@@ -11,6 +11,7 @@ import SkeinTesting
 final class TestServer: Sendable {
     let server: SkeinServer
     let task: Task<Void, any Error>
+    let grpcPort: Int
     let otlpPort: Int
     let queryPort: Int
     let configuration: SkeinConfiguration
@@ -19,6 +20,7 @@ final class TestServer: Sendable {
         var configuration = SkeinConfiguration()
         configuration.storage.dataDirectory = dataDirectory
         configuration.otlpHTTP.port = 0
+        configuration.otlpGRPC.port = 0
         configuration.query.port = 0
         configuration.query.uiDirectory = RepositoryFiles.root.appendingPathComponent("ui-static").path
         return configuration
@@ -31,7 +33,8 @@ final class TestServer: Sendable {
         let server = try SkeinServer(configuration: configuration, logger: logger, signals: [])
         self.server = server
         task = Task { try await server.run() }
-        (otlpPort, queryPort) = await server.listeningPorts()
+        let ports = await server.listeningPorts()
+        (grpcPort, otlpPort, queryPort) = (ports.otlpGRPC, ports.otlpHTTP, ports.query)
     }
 
     func stop() async throws {
