@@ -24,11 +24,15 @@ package struct ResourceGroup: Sendable {
     /// A serialized OTLP `ResourceSpans` holding the resource, its schema URL and one
     /// `ScopeSpans` with the scope and its schema URL, but no spans.
     package var encodedResourceScope: [UInt8]
+    /// Resource attributes to index (they apply to every span of the group).
+    package var resourceAttributes: [IndexedAttribute]
     package var spans: [BatchSpan]
 
-    package init(serviceName: String, encodedResourceScope: [UInt8], spans: [BatchSpan]) {
+    package init(serviceName: String, encodedResourceScope: [UInt8], resourceAttributes: [IndexedAttribute] = [],
+                 spans: [BatchSpan]) {
         self.serviceName = serviceName
         self.encodedResourceScope = encodedResourceScope
+        self.resourceAttributes = resourceAttributes
         self.spans = spans
     }
 }
@@ -41,19 +45,31 @@ package struct BatchSpan: Sendable {
     package var kind: SpanKind
     package var startNanos: UInt64
     package var endNanos: UInt64
+    /// True when the span has no parent (the trace's root, or a root of a fragment).
+    package var isRoot: Bool
+    /// True when the span's status is ERROR.
+    package var isError: Bool
+    /// Span and event attributes to index, each once.
+    package var attributes: [IndexedAttribute]
     /// A serialized OTLP `Span` message.
     package var encodedSpan: [UInt8]
 
-    package init(traceID: TraceID, spanID: SpanID, name: String, kind: SpanKind,
-                 startNanos: UInt64, endNanos: UInt64, encodedSpan: [UInt8]) {
+    package init(traceID: TraceID, spanID: SpanID, name: String, kind: SpanKind, startNanos: UInt64, endNanos: UInt64,
+                 isRoot: Bool = false, isError: Bool = false, attributes: [IndexedAttribute] = [], encodedSpan: [UInt8]) {
         self.traceID = traceID
         self.spanID = spanID
         self.name = name
         self.kind = kind
         self.startNanos = startNanos
         self.endNanos = endNanos
+        self.isRoot = isRoot
+        self.isError = isError
+        self.attributes = attributes
         self.encodedSpan = encodedSpan
     }
+
+    /// `endNanos - startNanos`, or 0 when the end is before the start.
+    package var durationNanos: UInt64 { endNanos >= startNanos ? endNanos - startNanos : 0 }
 }
 
 /// The hand-off every pipeline stage speaks (modelled on the Collector's `consumer.Traces`).

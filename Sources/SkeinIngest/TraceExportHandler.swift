@@ -18,11 +18,15 @@ package struct TraceExportHandler: Sendable {
     private let logger: Logger
     /// Seconds a refused sender should wait before retrying when over the in-flight budget.
     private let retryAfterSeconds: Int
+    /// Which attributes get index entries.
+    private let indexPolicy: AttributeIndexPolicy
 
-    package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1, logger: Logger) {
+    package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1,
+                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), logger: Logger) {
         self.consumer = consumer
         self.limiter = limiter
         self.retryAfterSeconds = retryAfterSeconds
+        self.indexPolicy = indexPolicy
         self.logger = logger
     }
 
@@ -38,7 +42,7 @@ package struct TraceExportHandler: Sendable {
         let request = try decode(body, as: encoding)
         let validated: ValidatedExport
         do {
-            validated = try ValidatedExport(request: request, tenant: tenant)
+            validated = try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy)
         } catch {
             throw .internal("cannot re-encode spans: \(error)")
         }

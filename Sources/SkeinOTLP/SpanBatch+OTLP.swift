@@ -18,12 +18,14 @@ extension ValidatedExport {
     /// Invalid spans are counted and left out; the rest of the request is kept. Envelopes
     /// without spans are dropped. A resource without `service.name` is indexed as
     /// `unknown_service`.
-    package init(request: ExportTraceRequest, tenant: Tenant) throws {
+    package init(request: ExportTraceRequest, tenant: Tenant, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy()) throws {
         var groups: [ResourceGroup] = []
         var problems: [String: Int] = [:]
         var rejected = 0
         for resourceSpans in request.resourceSpans {
             let serviceName = Self.serviceName(of: resourceSpans.resource)
+            // service.name is the service itself, indexed as such.
+            let resourceAttributes = Self.indexed(resourceSpans.resource.attributes.filter { $0.key != "service.name" }, policy: indexPolicy)
             for scopeSpans in resourceSpans.scopeSpans where !scopeSpans.spans.isEmpty {
                 var spans: [BatchSpan] = []
                 spans.reserveCapacity(scopeSpans.spans.count)
@@ -37,6 +39,8 @@ extension ValidatedExport {
                             traceID: ids.trace, spanID: ids.span, name: span.name,
                             kind: SpanKind(otlp: Int32(span.kind.rawValue)),
                             startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano,
+                            isRoot: span.parentSpanID.isEmpty, isError: span.status.code == .error,
+                            attributes: Self.indexed(span.attributes + span.events.flatMap(\.attributes), policy: indexPolicy),
                             encodedSpan: try span.serializedBytes()))
                     case .failure(let problem):
                         rejected += 1
@@ -47,6 +51,7 @@ extension ValidatedExport {
                 groups.append(ResourceGroup(
                     serviceName: serviceName,
                     encodedResourceScope: try Self.envelope(resourceSpans, scopeSpans).serializedBytes(),
+                    resourceAttributes: resourceAttributes,
                     spans: spans))
             }
         }
@@ -66,6 +71,18 @@ extension ValidatedExport {
         scope.schemaURL = scopeSpans.schemaURL
         envelope.scopeSpans = [scope]
         return envelope
+    }
+
+    /// The attributes the index policy keeps, each key/value once, in order of appearance.
+    static func indexed(_ attributes: [OTLPKeyValue], policy: AttributeIndexPolicy) -> [IndexedAttribute] {
+        var seen = Set<IndexedAttribute>()
+        var out: [IndexedAttribute] = []
+        for attribute in attributes {
+            guard let value = AttributeText.indexableForm(attribute.value), policy.indexes(key: attribute.key, value: value) else { continue }
+            let indexed = IndexedAttribute(key: attribute.key, value: value)
+            if seen.insert(indexed).inserted { out.append(indexed) }
+        }
+        return out
     }
 
     package static func serviceName(of resource: OTLPResource) -> String {

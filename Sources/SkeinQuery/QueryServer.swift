@@ -10,11 +10,15 @@ package struct QueryConfiguration: Sendable, Equatable {
     package var port: Int
     /// Folder of the static viewer served at `/` (`--ui-dir`, `query.ui_dir`). Default `./ui-static`.
     package var uiDirectory: String
+    /// Most spans returned for one trace (`query.max_spans_per_trace`); a larger trace gets a
+    /// warning saying how many were left out. Default 50,000.
+    package var maxSpansPerTrace: Int
 
-    package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static") {
+    package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static", maxSpansPerTrace: Int = 50_000) {
         self.host = host
         self.port = port
         self.uiDirectory = uiDirectory
+        self.maxSpansPerTrace = maxSpansPerTrace
     }
 }
 
@@ -27,6 +31,7 @@ package enum QueryServer {
         router.add(middleware: FileMiddleware(configuration.uiDirectory, searchForIndexHtml: true, logger: logger))
         JaegerAPIRoutes(query: query).addRoutes(to: router)
         OTLPJSONRoutes(query: query).addRoutes(to: router)
+        SkeinAPIRoutes(query: query).addRoutes(to: router)
         OperationsRoutes().addRoutes(to: router)
         return Application(
             router: router,

@@ -5,8 +5,16 @@ package import SkeinStorage
 /// Answers queries from what a `TraceReader` returns; knows nothing of RocksDB or HTTP.
 package struct QueryService: Sendable {
     private let reader: any TraceReader
+    /// Which attributes the index holds, to know when an attribute scan finds every match.
+    private let indexPolicy: AttributeIndexPolicy
+    /// Most spans returned for one trace; the rest are counted and reported in a warning.
+    package let maxSpansPerTrace: Int
 
-    package init(reader: any TraceReader) { self.reader = reader }
+    package init(reader: any TraceReader, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), maxSpansPerTrace: Int = 50_000) {
+        self.reader = reader
+        self.indexPolicy = indexPolicy
+        self.maxSpansPerTrace = maxSpansPerTrace
+    }
 
     package func services(tenant: Tenant) async throws -> [String] {
         try await reader.services(tenant: tenant)
@@ -19,61 +27,86 @@ package struct QueryService: Sendable {
         return all.filter { $0.kind == kind }
     }
 
-    /// The whole trace as OTLP resource spans; nil when no span of it is stored.
-    package func trace(_ traceID: TraceID, tenant: Tenant) async throws -> [OTLPResourceSpans]? {
-        let spans = try await reader.spans(of: traceID, tenant: tenant)
-        guard !spans.isEmpty else { return nil }
-        return try StoredTraceDecoder.decode(spans.map {
+    /// A trace read back: its spans as OTLP, and warnings about what was left out.
+    package struct Trace: Sendable {
+        package var traceID: TraceID
+        package var resourceSpans: [OTLPResourceSpans]
+        package var warnings: [String]
+    }
+
+    /// The whole trace as OTLP resource spans (at most `maxSpansPerTrace` spans); nil when no
+    /// span of it is stored.
+    package func trace(_ traceID: TraceID, tenant: Tenant) async throws -> Trace? {
+        let stored = try await reader.trace(traceID, tenant: tenant, limit: maxSpansPerTrace)
+        guard !stored.spans.isEmpty else { return nil }
+        let resourceSpans = try StoredTraceDecoder.decode(stored.spans.map {
             StoredTraceDecoder.Item(envelopeKey: withUnsafeBytes(of: $0.envelopeReference) { Array($0) },
                                     envelope: $0.envelope, span: $0.span)
         })
+        var warnings: [String] = []
+        if stored.totalSpans > stored.spans.count {
+            warnings.append("this trace has \(stored.totalSpans) spans; only \(stored.spans.count) are shown (query.max_spans_per_trace)")
+        }
+        return Trace(traceID: traceID, resourceSpans: resourceSpans, warnings: warnings)
     }
 
     /// A found trace with its start time (earliest span start).
     package struct Found: Sendable {
-        package var traceID: TraceID
+        package var trace: Trace
         package var startNanos: UInt64
-        package var resourceSpans: [OTLPResourceSpans]
+        package var traceID: TraceID { trace.traceID }
+        package var resourceSpans: [OTLPResourceSpans] { trace.resourceSpans }
     }
 
     /// The `limit` matching traces with the latest start times, newest first.
     ///
-    /// Walks the service index newest first. An index entry's time is never later than its
-    /// trace's start, so once `limit` matches are held and the walk reaches entries older than
-    /// the oldest of them, no later candidate can displace one: the answer is exact.
+    /// Walks the narrowest index that holds every possible match (`TraceQuery.scope`), newest
+    /// entry first, skips entries that cannot match (`mayMatch`), and checks each remaining
+    /// trace span by span. An entry's time is never later than its trace's start, so once
+    /// `limit` matches are held and the walk reaches entries older than the oldest of them, no
+    /// later candidate can displace one: the answer is exact.
     package func search(_ query: TraceQuery, tenant: Tenant) async throws -> [Found] {
         guard query.limit > 0, query.startMinNanos <= query.startMaxNanos else { return [] }
         // An entry covers spans starting up to one minute after its own time.
         let oldest = query.startMinNanos >= 60_000_000_000 ? query.startMinNanos - 60_000_000_000 : 0
+        let stream = try await reader.candidates(query.scope(policy: indexPolicy), tenant: tenant,
+                                                 newestStartNanos: query.startMaxNanos, oldestStartNanos: oldest)
         var examined = Set<TraceID>()
         var found: [Found] = []  // kept sorted, newest first
-        var cursor: IndexCursor? = nil
         scan: while true {
             try Task.checkCancellation()
-            let page = try await reader.serviceIndex(query.service, tenant: tenant, newestStartNanos: query.startMaxNanos,
-                                                     oldestStartNanos: oldest, after: cursor, maxHits: 1_000)
-            for hit in page.hits {
+            let hits = try await stream.next(1_000)
+            guard !hits.isEmpty else { break }
+            for hit in hits {
                 if found.count >= query.limit, let last = found.last, hit.startNanos < last.startNanos { break scan }
-                guard examined.insert(hit.traceID).inserted else { continue }
-                guard let trace = try await trace(hit.traceID, tenant: tenant), query.matches(trace) else { continue }
-                let start = Self.startNanos(of: trace)
+                guard query.mayMatch(hit), !examined.contains(hit.traceID) else { continue }
+                examined.insert(hit.traceID)
+                guard let trace = try await trace(hit.traceID, tenant: tenant), query.matches(trace.resourceSpans) else { continue }
+                let start = TraceQuery.startNanos(of: trace.resourceSpans)
                 let position = found.firstIndex { $0.startNanos < start || ($0.startNanos == start && $0.traceID < hit.traceID) } ?? found.endIndex
-                found.insert(Found(traceID: hit.traceID, startNanos: start, resourceSpans: trace), at: position)
+                found.insert(Found(trace: trace, startNanos: start), at: position)
                 if found.count > query.limit { found.removeLast() }
             }
-            guard let next = page.next else { break }
-            cursor = next
         }
         return found
     }
 
-    static func startNanos(of trace: [OTLPResourceSpans]) -> UInt64 {
-        var start = UInt64.max
-        for item in trace {
-            for scopeSpans in item.scopeSpans {
-                for span in scopeSpans.spans { start = min(start, span.startTimeUnixNano) }
-            }
+    /// Summaries of the traces a search finds, in the same order.
+    package func searchSummaries(_ query: TraceQuery, tenant: Tenant) async throws -> [TraceSummary] {
+        var summaries: [TraceSummary] = []
+        for found in try await search(query, tenant: tenant) {
+            if let summary = try await reader.summary(of: found.traceID, tenant: tenant) { summaries.append(summary) }
         }
-        return start
+        return summaries
+    }
+
+    /// Indexed attribute keys of a service, for autocompletion.
+    package func tagKeys(service: String, tenant: Tenant, limit: Int = 1_000) async throws -> [String] {
+        try await reader.attributeKeys(service: service, tenant: tenant, limit: limit)
+    }
+
+    /// Indexed values of one attribute key of a service, for autocompletion.
+    package func tagValues(service: String, key: String, tenant: Tenant, limit: Int = 1_000) async throws -> [String] {
+        try await reader.attributeValues(service: service, key: key, tenant: tenant, limit: limit)
     }
 }

@@ -2,6 +2,7 @@ package import Logging
 package import SkeinIngest
 package import SkeinQuery
 package import SkeinStorage
+import SkeinCore
 
 /// All of Skein's settings, nesting each module's configuration. Built from the YAML file
 /// (`--config`) and the flags, whose names mirror the file's keys; every default lives in the
@@ -18,14 +19,15 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package init() {}
 
     /// The sections a file may hold.
-    static let sections: Set<String> = ["storage", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log"]
+    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log"]
 
     /// Every setting's dotted key.
     package static let keys: Set<String> = [
-        "storage.data_dir", "storage.sync_writes", "storage.block_cache_mib",
+        "storage.data_dir", "storage.sync_writes", "storage.block_cache_mib", "storage.retention",
+        "storage.index.max_value_bytes", "storage.index.include_keys", "storage.index.exclude_keys",
         "otlp.max_in_flight_mib", "otlp.retry_after_seconds", "otlp.grpc.listen", "otlp.grpc.max_message_mib",
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
-        "query.listen", "query.ui_dir",
+        "query.listen", "query.ui_dir", "query.max_spans_per_trace",
         "log.level",
     ]
 
@@ -38,6 +40,10 @@ package struct SkeinConfiguration: Sendable, Equatable {
         }
         if let sync = try reader.bool("storage.sync_writes") { storage.syncWrites = sync }
         if let cache = try reader.integer("storage.block_cache_mib", in: 8...65_536) { storage.blockCacheBytes = cache << 20 }
+        if let retention = try reader.duration("storage.retention", atLeast: 3_600_000_000_000) { storage.retentionNanos = retention }
+        if let bytes = try reader.integer("storage.index.max_value_bytes", in: 0...65_535) { storage.indexPolicy.maxValueBytes = bytes }
+        if let keys = try reader.list("storage.index.include_keys") { storage.indexPolicy.includeKeys = Set(keys) }
+        if let keys = try reader.list("storage.index.exclude_keys") { storage.indexPolicy.excludeKeys = Set(keys) }
 
         if let inFlight = try reader.integer("otlp.max_in_flight_mib", in: 1...65_536) { ingest.maxInFlightBytes = inFlight << 20 }
         if let seconds = try reader.integer("otlp.retry_after_seconds", in: 1...300) { ingest.retryAfterSeconds = seconds }
@@ -55,6 +61,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
 
         if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }
+        if let spans = try reader.integer("query.max_spans_per_trace", in: 1...10_000_000) { query.maxSpansPerTrace = spans }
 
         if let level = try reader.string("log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
@@ -107,6 +114,21 @@ private struct SettingsReader {
             throw ConfigurationError(key: key, rule: "must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
         }
         return value
+    }
+
+    /// A duration such as `168h`, `7d` or `90m`, at least `minimum` nanoseconds.
+    func duration(_ key: String, atLeast minimum: UInt64) throws(ConfigurationError) -> UInt64? {
+        guard let text = try string(key) else { return nil }
+        var nanos: Int64? = nil
+        if text.hasSuffix("d"), let days = Double(text.dropLast()), days > 0, days < 100_000 {
+            nanos = Int64(days * 86_400e9)
+        } else {
+            nanos = GoDuration.parseNanos(text)
+        }
+        guard let nanos, nanos >= minimum else {
+            throw ConfigurationError(key: key, rule: "must be a duration of at least 1h, e.g. 7d, 36h or 90m (got '\(text)')")
+        }
+        return UInt64(nanos)
     }
 
     /// `host:port`, `[ipv6]:port` or `:port` (all interfaces).

@@ -6,7 +6,7 @@ import SkeinIngest
 import SkeinQuery
 import SkeinStorage
 
-/// The whole server: storage, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
+/// The whole server: storage, retention, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
 /// order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
 /// finish in-flight requests before the store closes.
 package final class SkeinServer: Sendable {
@@ -18,7 +18,8 @@ package final class SkeinServer: Sendable {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
         let handler = TraceExportHandler(consumer: store, limiter: limiter,
-                                         retryAfterSeconds: configuration.ingest.retryAfterSeconds, logger: logger)
+                                         retryAfterSeconds: configuration.ingest.retryAfterSeconds,
+                                         indexPolicy: configuration.storage.indexPolicy, logger: logger)
         let ports = self.ports
         let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
             await ports.set(\.otlpGRPC, port)
@@ -30,7 +31,10 @@ package final class SkeinServer: Sendable {
             logger.info("OTLP/HTTP receiver listening", metadata: ["address": "\(configuration.otlpHTTP.host):\(port)"])
         }
         let queryApplication = QueryServer.application(
-            configuration: configuration.query, query: QueryService(reader: store), logger: logger
+            configuration: configuration.query,
+            query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
+                                maxSpansPerTrace: configuration.query.maxSpansPerTrace),
+            logger: logger
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
@@ -38,6 +42,7 @@ package final class SkeinServer: Sendable {
         group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: StorageService(store: store), serviceName: "storage"),
+                .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),

@@ -80,9 +80,12 @@ enum KeyLayout {
         return key
     }
 
-    /// A 64-bit content hash of an envelope (FNV-1a, then a murmur3 finaliser to spread the
-    /// bits). Collisions need ~4 billion distinct resources in one tenant to become likely.
-    static func envelopeReference(_ bytes: [UInt8]) -> UInt64 {
+    /// A 64-bit content hash of an envelope. Collisions need ~4 billion distinct resources in
+    /// one tenant to become likely.
+    static func envelopeReference(_ bytes: [UInt8]) -> UInt64 { hash64(bytes) }
+
+    /// FNV-1a, then a murmur3 finaliser to spread the bits.
+    static func hash64(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -97,34 +100,97 @@ enum KeyLayout {
     }
 
     // MARK: index family
+    //
+    // Candidate indexes: each maps something a search filters on to the traces that have it.
+    // Every entry ends in <~startNanos:8><traceID:16><batch:4>, where startNanos is the earliest
+    // start among the spans of one trace that share the entry's subject and were written in one
+    // batch within one minute (so a span starting at t is covered by an entry in [t - 60 s, t]).
+    // Time is inverted so a forward scan yields newest first. The batch component (from a hash
+    // of the batch's span IDs for the trace) keeps entries of different batches apart even when
+    // their times are equal, while a retried identical request overwrites its own entries. The
+    // value is an `IndexEntryValue`.
 
-    static let serviceIndexTag: UInt8 = 0x01
+    enum IndexTag: UInt8 {
+        case service = 0x01, operation = 0x02, attribute = 0x03, allServices = 0x04, summary = 0x05
+    }
 
-    // KEY: index<tenant>0x01<service><~startNanos:8><traceID:16>   VALUE: empty
-    // One entry per (trace, service, start minute) in a batch, at the earliest span start of that
-    // group. Time is inverted so a forward scan yields newest first.
+    /// Length of the common entry tail: inverted start time, trace ID, batch.
+    static let indexTailLength = 28
+
+    // KEY: index<tenant>0x01<service><~start:8><traceID:16><batch:4>
     static func serviceIndexPrefix(_ tenant: Tenant, _ service: String) -> [UInt8] {
         var key = [UInt8]()
         self.tenant(tenant, into: &key)
-        key.append(serviceIndexTag)
+        key.append(IndexTag.service.rawValue)
         string(service, into: &key)
         return key
     }
 
-    static func serviceIndex(_ tenant: Tenant, _ service: String, startNanos: UInt64, _ traceID: TraceID) -> [UInt8] {
-        var key = serviceIndexPrefix(tenant, service)
-        BigEndian.append(~startNanos, to: &key)
-        BigEndian.append(traceID.high, to: &key)
-        BigEndian.append(traceID.low, to: &key)
+    // KEY: index<tenant>0x02<service><kind:1><operation><~start:8><traceID:16><batch:4>
+    static func operationIndexPrefix(_ tenant: Tenant, _ service: String, _ kind: SpanKind, _ operation: String) -> [UInt8] {
+        var key = [UInt8]()
+        self.tenant(tenant, into: &key)
+        key.append(IndexTag.operation.rawValue)
+        string(service, into: &key)
+        key.append(UInt8(kind.rawValue))
+        string(operation, into: &key)
         return key
     }
 
-    /// The start time and trace ID at the end of a service index key.
-    static func parseServiceIndexTail(_ key: UnsafeRawBufferPointer) -> (startNanos: UInt64, traceID: TraceID)? {
-        guard key.count >= 24 else { return nil }
-        let tail = key.count - 24
+    // KEY: index<tenant>0x03<service><key><value><~start:8><traceID:16><batch:4>
+    static func attributeIndexPrefix(_ tenant: Tenant, _ service: String, _ attributeKey: String, _ value: String) -> [UInt8] {
+        var key = attributeKeysPrefix(tenant, service)
+        string(attributeKey, into: &key)
+        string(value, into: &key)
+        return key
+    }
+
+    /// Prefix of every attribute entry of a service (for listing keys and values).
+    static func attributeKeysPrefix(_ tenant: Tenant, _ service: String) -> [UInt8] {
+        var key = [UInt8]()
+        self.tenant(tenant, into: &key)
+        key.append(IndexTag.attribute.rawValue)
+        string(service, into: &key)
+        return key
+    }
+
+    // KEY: index<tenant>0x04<~start:8><traceID:16><batch:4> — every trace, for searches without a service
+    static func allServicesIndexPrefix(_ tenant: Tenant) -> [UInt8] {
+        var key = [UInt8]()
+        self.tenant(tenant, into: &key)
+        key.append(IndexTag.allServices.rawValue)
+        return key
+    }
+
+    /// Appends the common tail to an index prefix.
+    static func indexEntry(_ prefix: [UInt8], startNanos: UInt64, _ traceID: TraceID, batch: UInt32) -> [UInt8] {
+        var key = prefix
+        key.reserveCapacity(prefix.count + indexTailLength)
+        BigEndian.append(~startNanos, to: &key)
+        BigEndian.append(traceID.high, to: &key)
+        BigEndian.append(traceID.low, to: &key)
+        for shift in [24, 16, 8, 0] { key.append(UInt8(truncatingIfNeeded: batch >> UInt32(shift))) }
+        return key
+    }
+
+    /// The start time and trace ID at the end of an index entry key.
+    static func parseIndexTail(_ key: UnsafeRawBufferPointer) -> (startNanos: UInt64, traceID: TraceID)? {
+        guard key.count >= indexTailLength else { return nil }
+        let tail = key.count - indexTailLength
         return (~BigEndian.uint64(key, at: tail),
                 TraceID(high: BigEndian.uint64(key, at: tail + 8), low: BigEndian.uint64(key, at: tail + 16)))
+    }
+
+    // KEY: index<tenant>0x05<traceID:16><batch:8>   VALUE: a `TraceSummaryPart`
+    // One part per trace per written batch, merged when read. The batch component is a hash of
+    // the batch's span IDs for that trace, so a retried identical request overwrites its part.
+    static func summaryPrefix(_ tenant: Tenant, _ traceID: TraceID) -> [UInt8] {
+        var key = [UInt8]()
+        self.tenant(tenant, into: &key)
+        key.append(IndexTag.summary.rawValue)
+        BigEndian.append(traceID.high, to: &key)
+        BigEndian.append(traceID.low, to: &key)
+        return key
     }
 
     // MARK: meta family

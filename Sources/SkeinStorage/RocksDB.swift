@@ -2,104 +2,159 @@ import CRocksDB
 import Foundation
 
 /// The only file that touches RocksDB's C API: turns handles and error strings into Swift
-/// types and `StorageError`. The database handle is thread-safe; a read-write lock only
-/// guards against using it after `close()`.
+/// types and `StorageError`. The database handle is thread-safe; a use count only makes
+/// `close()` wait for calls and iterators in flight.
 final class RocksDB: @unchecked Sendable {
-    /// Column families, each with its own options. Order is the order they are opened in.
-    enum Family: Int, CaseIterable {
-        case meta0 = 0  // RocksDB's mandatory "default" family: holds the schema version
-        case spans, envelopes, index, meta
-
-        var name: String {
-            switch self {
-            case .meta0: "default"
-            case .spans: "spans"
-            case .envelopes: "envelopes"
-            case .index: "index"
-            case .meta: "meta"
-            }
-        }
+    /// A column family handle, valid until the family is dropped or the database closed.
+    struct Family: @unchecked Sendable, Hashable {
+        let name: String
+        fileprivate let handle: OpaquePointer
+        static func == (lhs: Family, rhs: Family) -> Bool { lhs.handle == rhs.handle }
+        func hash(into hasher: inout Hasher) { hasher.combine(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle)))) }
     }
 
-    private var db: OpaquePointer?
-    private var handles: [OpaquePointer?] = []
-    private var optionObjects: [OpaquePointer?] = []
+    private struct State {
+        var db: OpaquePointer?
+        var families: [String: OpaquePointer] = [:]
+        /// Calls and iterators in flight.
+        var users = 0
+        /// Handles of dropped families, destroyed (which deletes their files) once no call or
+        /// iterator that might hold them is in flight.
+        var dropped: [OpaquePointer] = []
+    }
+
+    private let lock = NSLock()
+    private var _state = State()
+
+    /// Runs `body` on the state under the lock. (An NSLock rather than a Mutex: the state holds
+    /// C pointers, which are not Sendable.)
+    private func withState<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&_state)
+    }
     private let tableOptions: OpaquePointer?
     private let cache: OpaquePointer?
+    private let dbOptions: OpaquePointer?
     private let readOptions: OpaquePointer?
     private let writeOptions: OpaquePointer?
-    private var lock = pthread_rwlock_t()
+    /// Per-family write buffer size, chosen from the family's name.
+    private let writeBufferBytes: @Sendable (String) -> Int
 
-    init(path: String, syncWrites: Bool, blockCacheBytes: Int) throws(StorageError) {
-        pthread_rwlock_init(&lock, nil)
+    /// Opens the database with every column family it already has (no scan of data: restart
+    /// time does not grow with the store).
+    init(path: String, syncWrites: Bool, blockCacheBytes: Int, writeBufferBytes: @escaping @Sendable (String) -> Int) throws(StorageError) {
+        self.writeBufferBytes = writeBufferBytes
         cache = rocksdb_cache_create_lru(blockCacheBytes)
         tableOptions = rocksdb_block_based_options_create()
         rocksdb_block_based_options_set_block_cache(tableOptions, cache)
         rocksdb_block_based_options_set_filter_policy(tableOptions, rocksdb_filterpolicy_create_bloom_full(10))
         rocksdb_block_based_options_set_format_version(tableOptions, 5)
 
-        let dbOptions = rocksdb_options_create()
+        dbOptions = rocksdb_options_create()
         rocksdb_options_set_create_if_missing(dbOptions, 1)
         rocksdb_options_set_create_missing_column_families(dbOptions, 1)
         rocksdb_options_increase_parallelism(dbOptions, Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
         rocksdb_options_set_max_background_jobs(dbOptions, 4)
-        optionObjects.append(dbOptions)
-
-        var familyOptions: [OpaquePointer?] = []
-        for family in Family.allCases {
-            let options = rocksdb_options_create()
-            rocksdb_options_set_block_based_table_factory(options, tableOptions)
-            rocksdb_options_set_level_compaction_dynamic_level_bytes(options, 1)
-            // LZ4 for upper levels (cheap to write), zstd for the bottom level where most bytes
-            // end up (better ratio).
-            rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
-            rocksdb_options_set_bottommost_compression(options, Int32(rocksdb_zstd_compression))
-            switch family {
-            case .spans: rocksdb_options_set_write_buffer_size(options, 64 << 20)
-            case .index: rocksdb_options_set_write_buffer_size(options, 32 << 20)
-            default: rocksdb_options_set_write_buffer_size(options, 8 << 20)
-            }
-            familyOptions.append(options)
-            optionObjects.append(options)
-        }
-
-        var names: [UnsafePointer<CChar>?] = Family.allCases.map { UnsafePointer(strdup($0.name)) }
-        defer { names.forEach { free(UnsafeMutableRawPointer(mutating: $0)) } }
-        handles = [OpaquePointer?](repeating: nil, count: Family.allCases.count)
-        var error: UnsafeMutablePointer<CChar>?
-        db = rocksdb_open_column_families(dbOptions, path, Int32(names.count), &names, &familyOptions, &handles, &error)
         readOptions = rocksdb_readoptions_create()
         writeOptions = rocksdb_writeoptions_create()
         rocksdb_writeoptions_set_sync(writeOptions, syncWrites ? 1 : 0)
-        if let message = Self.take(error) {
-            throw StorageError.cannotOpen(path: path, reason: message)
+
+        var names = ["default"]
+        var count = 0
+        var error: UnsafeMutablePointer<CChar>?
+        if let listed = rocksdb_list_column_families(dbOptions, path, &count, &error) {
+            names = (0..<count).compactMap { listed[$0].map { String(cString: $0) } }
+            rocksdb_list_column_families_destroy(listed, count)
+        }
+        _ = Self.take(error)  // a new directory has no families to list yet
+        error = nil  // freed by `take`; RocksDB only writes it on failure
+        if !names.contains("default") { names.insert("default", at: 0) }
+
+        var familyOptions = names.map { familyOptionsFor($0) }
+        defer { familyOptions.forEach { rocksdb_options_destroy($0) } }
+        var cNames: [UnsafePointer<CChar>?] = names.map { UnsafePointer(strdup($0)) }
+        defer { cNames.forEach { free(UnsafeMutableRawPointer(mutating: $0)) } }
+        var handles = [OpaquePointer?](repeating: nil, count: names.count)
+        let db = rocksdb_open_column_families(dbOptions, path, Int32(names.count), &cNames, &familyOptions, &handles, &error)
+        if let message = Self.take(error) { throw StorageError.cannotOpen(path: path, reason: message) }
+        withState { state in
+            state.db = db
+            for (name, handle) in zip(names, handles) { if let handle { state.families[name] = handle } }
         }
     }
 
-    deinit { close() }
+    /// Options for one column family: block cache and bloom filters shared, LZ4 for the upper
+    /// levels (cheap to write), zstd for the bottom level where most bytes end up.
+    private func familyOptionsFor(_ name: String) -> OpaquePointer? {
+        let options = rocksdb_options_create()
+        rocksdb_options_set_block_based_table_factory(options, tableOptions)
+        rocksdb_options_set_level_compaction_dynamic_level_bytes(options, 1)
+        rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
+        rocksdb_options_set_bottommost_compression(options, Int32(rocksdb_zstd_compression))
+        rocksdb_options_set_write_buffer_size(options, writeBufferBytes(name))
+        return options
+    }
 
-    /// Closes the database; later calls throw `StorageError.closed`. Waits for calls in flight.
-    func close() {
-        pthread_rwlock_wrlock(&lock)
-        defer { pthread_rwlock_unlock(&lock) }
-        guard let open = db else { return }
-        for handle in handles { rocksdb_column_family_handle_destroy(handle) }
-        rocksdb_close(open)
-        db = nil
-        handles = []
-        for options in optionObjects { rocksdb_options_destroy(options) }
-        optionObjects = []
+    deinit {
+        close()
+        rocksdb_options_destroy(dbOptions)
         rocksdb_block_based_options_destroy(tableOptions)
         rocksdb_cache_destroy(cache)
         rocksdb_readoptions_destroy(readOptions)
         rocksdb_writeoptions_destroy(writeOptions)
     }
 
+    /// Closes the database once calls and iterators in flight finish; later calls throw `closed`.
+    func close() {
+        while true {
+            let closed: Bool = withState { state in
+                guard let db = state.db else { return true }
+                guard state.users == 0 else { return false }
+                for handle in state.families.values { rocksdb_column_family_handle_destroy(handle) }
+                for handle in state.dropped { rocksdb_column_family_handle_destroy(handle) }
+                rocksdb_close(db)
+                state.db = nil
+                state.families = [:]
+                state.dropped = []
+                return true
+            }
+            if closed { break }
+            usleep(1_000)
+        }
+    }
+
+    private func enter() throws(StorageError) -> OpaquePointer {
+        let db: OpaquePointer? = withState { state in
+            guard let db = state.db else { return nil }
+            state.users += 1
+            return db
+        }
+        guard let db else { throw StorageError.closed }
+        return db
+    }
+
+    private func leave() {
+        withState { state in
+            state.users -= 1
+            guard state.users == 0, !state.dropped.isEmpty else { return }
+            for handle in state.dropped { rocksdb_column_family_handle_destroy(handle) }
+            state.dropped = []
+        }
+    }
+
+    /// Runs `body` with the database held open. `Family` values obtained inside stay valid for
+    /// the whole of it, even if another task drops the family meanwhile.
+    func using<T>(_ body: () throws -> T) throws -> T {
+        _ = try enter()
+        defer { leave() }
+        return try body()
+    }
+
     private func withOpen<T>(_ body: (OpaquePointer) throws(StorageError) -> T) throws(StorageError) -> T {
-        pthread_rwlock_rdlock(&lock)
-        defer { pthread_rwlock_unlock(&lock) }
-        guard let open = db else { throw StorageError.closed }
-        return try body(open)
+        let db = try enter()
+        defer { leave() }
+        return try body(db)
     }
 
     private static func take(_ error: UnsafeMutablePointer<CChar>?) -> String? {
@@ -107,6 +162,45 @@ final class RocksDB: @unchecked Sendable {
         defer { rocksdb_free(error) }
         return String(cString: error)
     }
+
+    // MARK: families
+
+    /// Names of the open column families.
+    var familyNames: [String] { withState { Array($0.families.keys) } }
+
+    /// The family with this name; use it only inside `using` (or while an iterator is open).
+    func family(_ name: String) -> Family? {
+        withState { state in state.families[name].map { Family(name: name, handle: $0) } }
+    }
+
+    /// The family with this name, created when missing.
+    func createFamily(_ name: String) throws(StorageError) -> Family {
+        try withOpen { db throws(StorageError) in
+            if let existing = family(name) { return existing }
+            let options = familyOptionsFor(name)
+            defer { rocksdb_options_destroy(options) }
+            var error: UnsafeMutablePointer<CChar>?
+            let handle = rocksdb_create_column_family(db, options, name, &error)
+            if let message = Self.take(error) { throw StorageError.writeFailed("cannot create column family \(name): \(message)") }
+            guard let handle else { throw StorageError.writeFailed("cannot create column family \(name)") }
+            withState { $0.families[name] = handle }
+            return Family(name: name, handle: handle)
+        }
+    }
+
+    /// Drops a family. Its files are deleted once no call or iterator is in flight (when its
+    /// handle is destroyed), so the disk space comes back.
+    func dropFamily(_ name: String) throws(StorageError) {
+        try withOpen { db throws(StorageError) in
+            guard let handle = withState({ $0.families.removeValue(forKey: name) }) else { return }
+            var error: UnsafeMutablePointer<CChar>?
+            rocksdb_drop_column_family(db, handle, &error)
+            withState { $0.dropped.append(handle) }
+            if let message = Self.take(error) { throw StorageError.writeFailed("cannot drop column family \(name): \(message)") }
+        }
+    }
+
+    // MARK: reads and writes
 
     /// Applies a batch atomically. Returns once it is in the write-ahead log (and fsynced when
     /// the database was opened with `syncWrites`).
@@ -124,7 +218,7 @@ final class RocksDB: @unchecked Sendable {
             var length = 0
             let value = key.withUnsafeBufferPointer { keyBuffer in
                 keyBuffer.withMemoryRebound(to: CChar.self) { keyChars in
-                    rocksdb_get_cf(db, readOptions, handles[family.rawValue], keyChars.baseAddress, keyChars.count, &length, &error)
+                    rocksdb_get_cf(db, readOptions, family.handle, keyChars.baseAddress, keyChars.count, &length, &error)
                 }
             }
             if let message = Self.take(error) { throw StorageError.readFailed(message) }
@@ -134,59 +228,101 @@ final class RocksDB: @unchecked Sendable {
         }
     }
 
-    /// Visits keys in `[lower, upper)` in order (or reverse order), until `visit` returns false.
-    func scan(_ family: Family, from lower: [UInt8], to upper: [UInt8], reverse: Bool = false,
+    /// Visits keys in `[lower, upper)` in order, until `visit` returns false.
+    func scan(_ family: Family, from lower: [UInt8], to upper: [UInt8],
               _ visit: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Bool) throws(StorageError) {
-        try withOpen { db throws(StorageError) in
-            let options = rocksdb_readoptions_create()
-            defer { rocksdb_readoptions_destroy(options) }
-            // The bounds must outlive the iterator: RocksDB keeps pointers to them.
-            let lowerBound = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(1, lower.count))
-            let upperBound = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(1, upper.count))
-            defer { lowerBound.deallocate(); upperBound.deallocate() }
-            for (index, byte) in lower.enumerated() { lowerBound[index] = CChar(bitPattern: byte) }
-            for (index, byte) in upper.enumerated() { upperBound[index] = CChar(bitPattern: byte) }
-            rocksdb_readoptions_set_iterate_lower_bound(options, lowerBound.baseAddress, lower.count)
-            rocksdb_readoptions_set_iterate_upper_bound(options, upperBound.baseAddress, upper.count)
-            let iterator = rocksdb_create_iterator_cf(db, options, handles[family.rawValue])
-            defer { rocksdb_iter_destroy(iterator) }
-            if reverse { rocksdb_iter_seek_to_last(iterator) } else { rocksdb_iter_seek_to_first(iterator) }
-            while rocksdb_iter_valid(iterator) != 0 {
-                var keyLength = 0
-                var valueLength = 0
-                let key = rocksdb_iter_key(iterator, &keyLength)
-                let value = rocksdb_iter_value(iterator, &valueLength)
-                let keep = visit(UnsafeRawBufferPointer(start: key, count: keyLength),
-                                 UnsafeRawBufferPointer(start: value, count: valueLength))
-                guard keep else { break }
-                if reverse { rocksdb_iter_prev(iterator) } else { rocksdb_iter_next(iterator) }
-            }
-            var error: UnsafeMutablePointer<CChar>?
-            rocksdb_iter_get_error(iterator, &error)
-            if let message = Self.take(error) { throw StorageError.readFailed(message) }
+        let iterator = try Iterator(self, family, lower: lower, upper: upper)
+        iterator.seekToFirst()
+        while iterator.isValid {
+            guard visit(iterator.key, iterator.value) else { break }
+            iterator.next()
         }
+        try iterator.checkError()
     }
 
-    /// A RocksDB property of one family (e.g. `rocksdb.estimate-num-keys`), or nil.
+    /// A RocksDB property of one family (e.g. `rocksdb.live-sst-files-size`), or nil.
     func property(_ name: String, family: Family) -> String? {
         try? withOpen { db in
-            guard let value = rocksdb_property_value_cf(db, handles[family.rawValue], name) else { return nil }
+            guard let value = rocksdb_property_value_cf(db, family.handle, name) else { return nil }
             defer { rocksdb_free(value) }
             return String(cString: value)
         }
     }
 
-    /// Writes memtables to disk files (used before measuring disk use, and on close).
+    /// Writes memtables of every family to disk files.
     func flush() throws(StorageError) {
         try withOpen { db throws(StorageError) in
             let options = rocksdb_flushoptions_create()
             defer { rocksdb_flushoptions_destroy(options) }
             rocksdb_flushoptions_set_wait(options, 1)
-            for handle in handles {
+            for handle in withState({ Array($0.families.values) }) {
                 var error: UnsafeMutablePointer<CChar>?
                 rocksdb_flush_cf(db, options, handle, &error)
                 if let message = Self.take(error) { throw StorageError.writeFailed(message) }
             }
+        }
+    }
+
+    /// A forward iterator over `[lower, upper)` of one family. Holds the database open until
+    /// released (deinit); use it from one task at a time.
+    final class Iterator {
+        private let db: RocksDB
+        private let handle: OpaquePointer?
+        private let options: OpaquePointer?
+        private let lowerBound: UnsafeMutableBufferPointer<CChar>
+        private let upperBound: UnsafeMutableBufferPointer<CChar>
+
+        init(_ db: RocksDB, _ family: Family, lower: [UInt8], upper: [UInt8]) throws(StorageError) {
+            let open = try db.enter()
+            self.db = db
+            options = rocksdb_readoptions_create()
+            // The bounds must outlive the iterator: RocksDB keeps pointers to them.
+            lowerBound = .allocate(capacity: max(1, lower.count))
+            upperBound = .allocate(capacity: max(1, upper.count))
+            for (index, byte) in lower.enumerated() { lowerBound[index] = CChar(bitPattern: byte) }
+            for (index, byte) in upper.enumerated() { upperBound[index] = CChar(bitPattern: byte) }
+            rocksdb_readoptions_set_iterate_lower_bound(options, lowerBound.baseAddress, lower.count)
+            rocksdb_readoptions_set_iterate_upper_bound(options, upperBound.baseAddress, upper.count)
+            handle = rocksdb_create_iterator_cf(open, options, family.handle)
+        }
+
+        deinit {
+            rocksdb_iter_destroy(handle)
+            rocksdb_readoptions_destroy(options)
+            lowerBound.deallocate()
+            upperBound.deallocate()
+            db.leave()
+        }
+
+        func seekToFirst() { rocksdb_iter_seek_to_first(handle) }
+
+        /// Moves to the first key at or after `key`.
+        func seek(_ key: [UInt8]) {
+            key.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { rocksdb_iter_seek(handle, $0.baseAddress, $0.count) }
+            }
+        }
+
+        var isValid: Bool { rocksdb_iter_valid(handle) != 0 }
+        func next() { rocksdb_iter_next(handle) }
+
+        /// The current key; valid until the iterator moves.
+        var key: UnsafeRawBufferPointer {
+            var length = 0
+            let pointer = rocksdb_iter_key(handle, &length)
+            return UnsafeRawBufferPointer(start: pointer, count: length)
+        }
+
+        var value: UnsafeRawBufferPointer {
+            var length = 0
+            let pointer = rocksdb_iter_value(handle, &length)
+            return UnsafeRawBufferPointer(start: pointer, count: length)
+        }
+
+        func checkError() throws(StorageError) {
+            var error: UnsafeMutablePointer<CChar>?
+            rocksdb_iter_get_error(handle, &error)
+            if let message = RocksDB.take(error) { throw StorageError.readFailed(message) }
         }
     }
 }
@@ -195,38 +331,22 @@ final class RocksDB: @unchecked Sendable {
 final class WriteBatch {
     let handle: OpaquePointer?
     private(set) var count = 0
-    private unowned let db: RocksDB
 
-    init(for db: RocksDB) {
-        self.db = db
-        handle = rocksdb_writebatch_create()
-    }
+    init() { handle = rocksdb_writebatch_create() }
 
     deinit { rocksdb_writebatch_destroy(handle) }
 
     func put(_ family: RocksDB.Family, _ key: [UInt8], _ value: [UInt8] = []) {
         count += 1
-        db.withHandle(family) { cf in
-            key.withUnsafeBufferPointer { keyBuffer in
-                value.withUnsafeBufferPointer { valueBuffer in
-                    keyBuffer.withMemoryRebound(to: CChar.self) { keyChars in
-                        valueBuffer.withMemoryRebound(to: CChar.self) { valueChars in
-                            rocksdb_writebatch_put_cf(handle, cf, keyChars.baseAddress, keyChars.count,
-                                                      valueChars.baseAddress, valueChars.count)
-                        }
+        key.withUnsafeBufferPointer { keyBuffer in
+            value.withUnsafeBufferPointer { valueBuffer in
+                keyBuffer.withMemoryRebound(to: CChar.self) { keyChars in
+                    valueBuffer.withMemoryRebound(to: CChar.self) { valueChars in
+                        rocksdb_writebatch_put_cf(handle, family.handle, keyChars.baseAddress, keyChars.count,
+                                                  valueChars.baseAddress, valueChars.count)
                     }
                 }
             }
-        }
-    }
-}
-
-extension RocksDB {
-    /// Runs `body` with a column family handle, for building batches; does nothing once
-    /// closed (the batch's `write` then throws `closed`).
-    fileprivate func withHandle(_ family: Family, _ body: (OpaquePointer) -> Void) {
-        try? withOpen { _ in
-            if let handle = handles[family.rawValue] { body(handle) }
         }
     }
 }

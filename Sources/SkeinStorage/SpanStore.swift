@@ -3,195 +3,86 @@ import Foundation
 package import SkeinCore
 import Synchronization
 
-/// The embedded span store: writes batches with their index entries and reads traces back.
+/// The embedded span store: writes batches with their index entries into the current
+/// partition, reads traces back across partitions, and drops expired partitions.
 ///
 /// RocksDB calls block, so they run on a dispatch queue rather than on Swift's cooperative
 /// threads; concurrent writers let RocksDB group their commits into one WAL write.
 package final class SpanStore: SpanBatchConsumer, TraceReader {
-    private let db: RocksDB
-    private let queue = DispatchQueue(label: "skein.storage", qos: .userInitiated, attributes: .concurrent)
-    /// Services and operations already known to be in the meta family, so each batch does not
+    let db: RocksDB
+    let queue = DispatchQueue(label: "skein.storage", qos: .userInitiated, attributes: .concurrent)
+    /// Open partitions, newest first.
+    let partitions: Mutex<[Partition]>
+    /// Services and operations (per partition) already in the meta family, so batches do not
     /// rewrite them. Bounded: when full it is cleared and the keys are simply written again.
-    private let knownMetaKeys = Mutex(Set<[UInt8]>())
-    private static let knownMetaKeysLimit = 100_000
+    let knownMetaKeys = Mutex(Set<[UInt8]>())
+    static let knownMetaKeysLimit = 100_000
+    /// Wall-clock time in nanoseconds; injected so tests can age data.
+    let now: @Sendable () -> UInt64
 
     package let configuration: StorageConfiguration
 
     /// Opens (or creates) the store; fails when the directory is unusable, locked by another
-    /// process, or written with another key format.
-    package init(configuration: StorageConfiguration) throws {
+    /// process, or written with another key format. Opening reads only the list of column
+    /// families, so it takes the same time whatever the store holds.
+    package init(configuration: StorageConfiguration,
+                 now: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1_000_000_000) }) throws {
         self.configuration = configuration
+        self.now = now
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         db = try RocksDB(path: configuration.dataDirectory, syncWrites: configuration.syncWrites,
-                         blockCacheBytes: configuration.blockCacheBytes)
-        if let version = try db.get(.meta0, KeyLayout.schemaVersionKey) {
-            guard version == KeyLayout.schemaVersion else {
-                db.close()
-                throw StorageError.corrupt("the data dir was written with key format \(version), this skein reads \(KeyLayout.schemaVersion)")
+                         blockCacheBytes: configuration.blockCacheBytes) { name in
+            // Only the current partition takes writes; spans are the bulk of them.
+            name.hasSuffix(".spans") ? 64 << 20 : name.hasSuffix(".index") ? 32 << 20 : 8 << 20
+        }
+        partitions = Mutex(Set(db.familyNames.compactMap { Partition.parse(familyName: $0)?.0 }).sorted(by: >))
+        let versionKey = KeyLayout.schemaVersionKey
+        try db.using {
+            let meta = db.family("default")!
+            if let version = try db.get(meta, versionKey) {
+                guard version == KeyLayout.schemaVersion else {
+                    throw StorageError.corrupt("the data dir was written with key format \(version), this skein reads \(KeyLayout.schemaVersion)")
+                }
+            } else {
+                let batch = WriteBatch()
+                batch.put(meta, versionKey, KeyLayout.schemaVersion)
+                try db.write(batch)
             }
-        } else {
-            let batch = WriteBatch(for: db)
-            batch.put(.meta0, KeyLayout.schemaVersionKey, KeyLayout.schemaVersion)
-            try db.write(batch)
         }
     }
 
     /// Closes the database after calls in flight finish; later calls throw `StorageError.closed`.
     package func close() { db.close() }
 
-    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }
         }
     }
 
-    // MARK: writing
-
-    /// Writes the batch's spans, envelopes and index entries in one atomic RocksDB write.
-    /// Returns once it is in the write-ahead log.
-    package func consume(_ batch: SpanBatch) async throws {
-        guard batch.spanCount > 0 else { return }
-        try await onQueue { try self.write(batch) }
+    /// The partition for data received now, created on first use.
+    func currentPartition() throws -> Partition {
+        let partition = Partition.current(nowNanos: now(), hours: configuration.partitionHours)
+        if partitions.withLock({ $0.contains(partition) }) { return partition }
+        for family in Partition.Family.allCases { _ = try db.createFamily(partition.familyName(family)) }
+        partitions.withLock { list in
+            if !list.contains(partition) { list.append(partition); list.sort(by: >) }
+        }
+        return partition
     }
 
-    func write(_ batch: SpanBatch) throws {
-        let tenant = batch.tenant
-        let writeBatch = WriteBatch(for: db)
-        var envelopesWritten = Set<UInt64>()
-        var indexGroups: [IndexGroupKey: UInt64] = [:]
-        var metaKeys: [[UInt8]] = []
-        for group in batch.groups {
-            let reference = KeyLayout.envelopeReference(group.encodedResourceScope)
-            if envelopesWritten.insert(reference).inserted {
-                writeBatch.put(.envelopes, KeyLayout.envelope(tenant, reference), group.encodedResourceScope)
-            }
-            metaKeys.append(KeyLayout.service(tenant, group.serviceName))
-            var value = [UInt8]()
-            for span in group.spans {
-                value.removeAll(keepingCapacity: true)
-                value.append(KeyLayout.spanFormatOTLP)
-                value.append(contentsOf: span.encodedSpan)
-                writeBatch.put(.spans, KeyLayout.span(tenant, span.traceID, span.spanID, envelope: reference), value)
-                metaKeys.append(KeyLayout.operation(tenant, group.serviceName, span.name, span.kind))
-                let key = IndexGroupKey(traceID: span.traceID, service: group.serviceName, minute: span.startNanos / 60_000_000_000)
-                indexGroups[key] = min(indexGroups[key] ?? .max, span.startNanos)
-            }
-        }
-        for (group, start) in indexGroups {
-            writeBatch.put(.index, KeyLayout.serviceIndex(tenant, group.service, startNanos: start, group.traceID))
-        }
-        let newMeta = knownMetaKeys.withLock { known in metaKeys.filter { !known.contains($0) } }
-        for key in Set(newMeta) { writeBatch.put(.meta, key) }
-        try db.write(writeBatch)
-        if !newMeta.isEmpty {
-            knownMetaKeys.withLock { known in
-                if known.count + newMeta.count > Self.knownMetaKeysLimit { known.removeAll() }
-                known.formUnion(newMeta)
-            }
-        }
+    /// The named family of a partition; call inside `db.using`. Nil once the partition is dropped.
+    func family(_ partition: Partition, _ family: Partition.Family) -> RocksDB.Family? {
+        db.family(partition.familyName(family))
     }
 
-    private struct IndexGroupKey: Hashable {
-        var traceID: TraceID
-        var service: String
-        var minute: UInt64
-    }
-
-    // MARK: reading
-
-    package func spans(of traceID: TraceID, tenant: Tenant) async throws -> [StoredSpan] {
-        try await onQueue { try self.readSpans(of: traceID, tenant: tenant) }
-    }
-
-    func readSpans(of traceID: TraceID, tenant: Tenant) throws -> [StoredSpan] {
-        let prefix = KeyLayout.tracePrefix(tenant, traceID)
-        var raw: [(reference: UInt64, span: [UInt8])] = []
-        var badRecords = 0
-        try db.scan(.spans, from: prefix, to: KeyLayout.end(ofPrefix: prefix)) { key, value in
-            guard key.count == prefix.count + 16, value.first == KeyLayout.spanFormatOTLP else {
-                badRecords += 1
-                return true
-            }
-            raw.append((BigEndian.uint64(key, at: prefix.count + 8), Array(value.dropFirst())))
-            return true
-        }
-        if badRecords > 0 { throw StorageError.corrupt("\(badRecords) span record(s) of trace \(traceID.hex) have an unknown format") }
-        var envelopes: [UInt64: [UInt8]] = [:]
-        var result: [StoredSpan] = []
-        result.reserveCapacity(raw.count)
-        for item in raw {
-            if envelopes[item.reference] == nil {
-                guard let envelope = try db.get(.envelopes, KeyLayout.envelope(tenant, item.reference)) else {
-                    throw StorageError.corrupt("the resource of a span in trace \(traceID.hex) is missing")
-                }
-                envelopes[item.reference] = envelope
-            }
-            result.append(StoredSpan(envelopeReference: item.reference, envelope: envelopes[item.reference]!, span: item.span))
-        }
-        return result
-    }
-
-    package func services(tenant: Tenant) async throws -> [String] {
-        try await onQueue {
-            let prefix = KeyLayout.servicesPrefix(tenant)
-            var names: [String] = []
-            try self.db.scan(.meta, from: prefix, to: KeyLayout.end(ofPrefix: prefix)) { key, _ in
-                var offset = prefix.count
-                if let name = KeyLayout.readString(key, at: &offset) { names.append(name) }
-                return true
-            }
-            return names.sorted()
-        }
-    }
-
-    package func operations(of service: String, tenant: Tenant) async throws -> [StoredOperation] {
-        try await onQueue {
-            let prefix = KeyLayout.operationsPrefix(tenant, service)
-            var operations: [StoredOperation] = []
-            try self.db.scan(.meta, from: prefix, to: KeyLayout.end(ofPrefix: prefix)) { key, _ in
-                var offset = prefix.count
-                if let name = KeyLayout.readString(key, at: &offset), offset < key.count {
-                    operations.append(StoredOperation(name: name, kind: SpanKind(otlp: Int32(key[offset]))))
-                }
-                return true
-            }
-            return operations.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) }
-        }
-    }
-
-    package func serviceIndex(_ service: String, tenant: Tenant, newestStartNanos: UInt64, oldestStartNanos: UInt64,
-                              after cursor: IndexCursor?, maxHits: Int) async throws -> (hits: [IndexHit], next: IndexCursor?) {
-        try await onQueue {
-            let prefix = KeyLayout.serviceIndexPrefix(tenant, service)
-            var lower = prefix
-            BigEndian.append(~newestStartNanos, to: &lower)
-            if let cursor, cursor.lastKey.starts(with: prefix) {
-                // Resume just after the last key returned.
-                lower = cursor.lastKey + [0]
-            }
-            var upper = prefix
-            BigEndian.append(~oldestStartNanos, to: &upper)
-            upper = KeyLayout.end(ofPrefix: upper)
-            var hits: [IndexHit] = []
-            var lastKey: [UInt8]? = nil
-            try self.db.scan(.index, from: lower, to: upper) { key, _ in
-                guard let (start, traceID) = KeyLayout.parseServiceIndexTail(key) else { return true }
-                hits.append(IndexHit(traceID: traceID, startNanos: start))
-                if hits.count >= maxHits {
-                    lastKey = Array(key)
-                    return false
-                }
-                return true
-            }
-            return (hits, lastKey.map { IndexCursor(key: $0) })
-        }
-    }
-
-    /// Bytes of live SST files and memtables across families, from RocksDB's own estimates.
+    /// Bytes of live SST files across every family, from RocksDB's own accounting.
     package func diskUsageBytes() -> Int {
-        RocksDB.Family.allCases.reduce(0) { total, family in
-            total + (Int(db.property("rocksdb.live-sst-files-size", family: family) ?? "0") ?? 0)
-        }
+        (try? db.using {
+            db.familyNames.compactMap { db.family($0) }.reduce(0) { total, family in
+                total + (Int(db.property("rocksdb.live-sst-files-size", family: family) ?? "0") ?? 0)
+            }
+        }) ?? 0
     }
 
     /// Flushes memtables to SST files.

@@ -24,6 +24,10 @@ struct Serve: AsyncParsableCommand {
     var syncWrites: Bool?
     @Option(help: "storage.block_cache_mib: RocksDB block cache in MiB (default 256).")
     var blockCacheMib: String?
+    @Option(help: "storage.retention: how long data is kept after it is received, e.g. 7d, 36h (default 7d).")
+    var retention: String?
+    @Option(help: "query.max_spans_per_trace: most spans returned for one trace (default 50000).")
+    var maxSpansPerTrace: String?
     @Option(help: "otlp.max_in_flight_mib: request bytes being decoded or written at once before refusing (default 256).")
     var otlpMaxInFlightMib: String?
     @Option(help: "otlp.retry_after_seconds: retry delay suggested when refusing for load (default 1).")
@@ -82,7 +86,8 @@ struct Serve: AsyncParsableCommand {
         }
         let flags: [(String, String?)] = [
             ("storage.data_dir", dataDir), ("storage.sync_writes", syncWrites.map { String($0) }),
-            ("storage.block_cache_mib", blockCacheMib), ("otlp.max_in_flight_mib", otlpMaxInFlightMib),
+            ("storage.block_cache_mib", blockCacheMib), ("storage.retention", retention),
+            ("query.max_spans_per_trace", maxSpansPerTrace), ("otlp.max_in_flight_mib", otlpMaxInFlightMib),
             ("otlp.retry_after_seconds", otlpRetryAfterSeconds), ("otlp.grpc.listen", otlpGrpcListen),
             ("otlp.grpc.max_message_mib", otlpGrpcMaxMessageMib), ("otlp.http.listen", otlpHttpListen),
             ("otlp.http.max_body_mib", otlpHttpMaxBodyMib), ("otlp.http.cors.max_age_seconds", otlpHttpCorsMaxAgeSeconds),

@@ -10,6 +10,12 @@ import Testing
         try JaegerSearchParameters.query(QueryParameters(query), now: 100_000_000_000_000_000)
     }
 
+    @Test func serviceIsOptionalAndTraceDurationsAreRead() throws {
+        let query = try parse("minTraceDuration=1s&maxTraceDuration=2s")
+        #expect(query.service == nil)
+        #expect(query.minTraceDurationNanos == 1_000_000_000 && query.maxTraceDurationNanos == 2_000_000_000)
+    }
+
     @Test func appliesJaegerDefaults() throws {
         let query = try parse("service=api")
         #expect(query.limit == 100)
@@ -28,7 +34,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("operation=x", "parameter 'service' is required"),
+        ("minTraceDuration=2s&maxTraceDuration=1s", "'maxTraceDuration' should be greater than 'minTraceDuration'"),
         ("service=a&minDuration=2s&maxDuration=1s", "'maxDuration' should be greater than 'minDuration'"),
         ("service=a&tags=%7Bnope", "malformed 'tags' parameter, cannot unmarshal JSON"),
         ("service=a&tag=novalue", "malformed 'tag' parameter, expecting key:value, received: novalue"),

@@ -26,11 +26,12 @@ import Testing
     @Test func writesAndReadsATraceWithItsEnvelope() async throws {
         try await withStore { store, _ in
             try await store.consume(batch(service: "cart", trace: trace, spans: [(2, "b", 20), (1, "a", 10)]))
-            let spans = try await store.spans(of: trace, tenant: .single)
-            #expect(spans.count == 2)
+            let stored = try await store.trace(trace, tenant: .single, limit: 100)
+            let spans = stored.spans
+            #expect(spans.count == 2 && stored.totalSpans == 2)
             #expect(spans[0].envelopeReference == spans[1].envelopeReference)
             #expect(!spans[0].envelope.isEmpty)
-            #expect(try await store.spans(of: TraceID(high: 9, low: 9), tenant: .single).isEmpty)
+            #expect(try await store.trace(TraceID(high: 9, low: 9), tenant: .single, limit: 100).spans.isEmpty)
         }
     }
 
@@ -39,7 +40,7 @@ import Testing
             let once = try batch(service: "cart", trace: trace, spans: [(1, "a", 10)])
             try await store.consume(once)
             try await store.consume(once)
-            #expect(try await store.spans(of: trace, tenant: .single).count == 1)
+            #expect(try await store.trace(trace, tenant: .single, limit: 100).spans.count == 1)
         }
     }
 
@@ -55,21 +56,67 @@ import Testing
         }
     }
 
-    @Test func serviceIndexIsNewestFirstAndPages() async throws {
+    @Test func candidateScansAreNewestFirstAndPage() async throws {
         try await withStore { store, _ in
             for index in 1...25 {
                 let id = TraceID(high: 0, low: UInt64(index))
                 try await store.consume(batch(service: "api", trace: id, spans: [(1, "op", UInt64(index) * 1_000_000_000_000)]))
             }
-            var cursor: IndexCursor? = nil
+            let stream = try await store.candidates(.service("api"), tenant: .single, newestStartNanos: 20_000_000_000_000,
+                                                    oldestStartNanos: 5_000_000_000_000)
             var seen: [UInt64] = []
-            repeat {
-                let page = try await store.serviceIndex("api", tenant: .single, newestStartNanos: 20_000_000_000_000,
-                                                        oldestStartNanos: 5_000_000_000_000, after: cursor, maxHits: 4)
-                seen += page.hits.map(\.traceID.low)
-                cursor = page.next
-            } while cursor != nil
+            while true {
+                let page = try await stream.next(4)
+                if page.isEmpty { break }
+                seen += page.map(\.traceID.low)
+            }
             #expect(seen == Array((5...20).reversed()))
+            let everything = try await store.candidates(.allServices, tenant: .single, newestStartNanos: .max, oldestStartNanos: 0)
+            #expect(try await everything.next(100).count == 25)
+        }
+    }
+
+    @Test func summariesMergeBatchesAndIgnoreRetries() async throws {
+        try await withStore { store, _ in
+            let first = try OTLPBuilders.batch(OTLPBuilders.request([OTLPBuilders.resourceSpans(service: "web", spans: [
+                OTLPBuilders.span(trace: trace, id: 1, name: "GET /", startNanos: 1_000, durationNanos: 10_000),
+            ])]))
+            let second = try OTLPBuilders.batch(OTLPBuilders.request([OTLPBuilders.resourceSpans(service: "db", spans: [
+                OTLPBuilders.span(trace: trace, id: 2, parent: 1, name: "SELECT", kind: .client, startNanos: 2_000, durationNanos: 20_000, error: true),
+            ])]))
+            try await store.consume(first)
+            try await store.consume(second)
+            try await store.consume(second)  // a retry
+            let summary = try #require(try await store.summary(of: trace, tenant: .single))
+            #expect(summary.rootService == "web" && summary.rootOperation == "GET /")
+            #expect(summary.startNanos == 1_000 && summary.endNanos == 22_000)
+            #expect(summary.spanCount == 2 && summary.errorCount == 1)
+            #expect(summary.services == ["db", "web"])
+            #expect(try await store.summary(of: TraceID(high: 5, low: 5), tenant: .single) == nil)
+        }
+    }
+
+    @Test func attributeKeysAndValuesForAutocompletion() async throws {
+        try await withStore { store, _ in
+            let spans = (1...5).map { index in
+                OTLPBuilders.span(trace: trace, id: UInt64(index), startNanos: 1_000, attributes: [
+                    OTLPBuilders.attribute("http.route", "/r\(index % 2)"), OTLPBuilders.attribute("a=b&c", "x#y+z?"),
+                ])
+            }
+            try await store.consume(OTLPBuilders.batch(OTLPBuilders.request([OTLPBuilders.resourceSpans(
+                service: "web", spans: spans, resourceAttributes: [OTLPBuilders.attribute("host.name", "n1")])])))
+            #expect(try await store.attributeKeys(service: "web", tenant: .single, limit: 10) == ["a=b&c", "host.name", "http.route"])
+            #expect(try await store.attributeValues(service: "web", key: "http.route", tenant: .single, limit: 10) == ["/r0", "/r1"])
+            #expect(try await store.attributeValues(service: "web", key: "http.route", tenant: .single, limit: 1) == ["/r0"])
+            #expect(try await store.attributeKeys(service: "other", tenant: .single, limit: 10).isEmpty)
+        }
+    }
+
+    @Test func aTraceCanBeCappedAndStillCounted() async throws {
+        try await withStore { store, _ in
+            try await store.consume(batch(service: "big", trace: trace, spans: (1...30).map { (UInt64($0), "op", UInt64($0)) }))
+            let capped = try await store.trace(trace, tenant: .single, limit: 10)
+            #expect(capped.spans.count == 10 && capped.totalSpans == 30)
         }
     }
 
@@ -77,7 +124,7 @@ import Testing
         try await withStore { store, _ in
             try await store.consume(batch(service: "a", trace: trace, spans: [(1, "op", 10)], tenant: Tenant("acme")))
             #expect(try await store.services(tenant: .single).isEmpty)
-            #expect(try await store.spans(of: trace, tenant: .single).isEmpty)
+            #expect(try await store.trace(trace, tenant: .single, limit: 100).spans.isEmpty)
             #expect(try await store.services(tenant: Tenant("acme")) == ["a"])
         }
     }
@@ -94,7 +141,7 @@ import Testing
         let reopened = try SpanStore(configuration: .init(dataDirectory: directory.path))
         defer { reopened.close() }
         #expect(try await reopened.services(tenant: .single) == ["cart"])
-        #expect(try await reopened.spans(of: trace, tenant: .single).count == 1)
+        #expect(try await reopened.trace(trace, tenant: .single, limit: 100).spans.count == 1)
     }
 
     @Test func aSecondOpenOfTheSameDirectoryFailsClearly() throws {
@@ -107,10 +154,5 @@ import Testing
         }
     }
 
-    @Test func keysKeepServiceNamesApart() {
-        let short = KeyLayout.serviceIndexPrefix(.single, "svc")
-        let long = KeyLayout.serviceIndexPrefix(.single, "svc1")
-        #expect(!long.starts(with: short))
-        #expect(KeyLayout.end(ofPrefix: [1, 0xFF]) == [2])
-    }
+
 }

@@ -64,7 +64,7 @@ package struct JaegerAPIRoutes: Sendable {
             guard let trace = try await query.trace(traceID, tenant: .single) else {
                 return APIResponse.jaegerError(.notFound, "trace not found")
             }
-            let jaeger = Self.jaeger(traceID, trace, raw: parameters["raw"] == "true")
+            let jaeger = Self.jaeger(trace, raw: parameters["raw"] == "true")
             let body = JaegerJSON.envelope { json in JaegerJSON.write([jaeger], to: &json) }
             return APIResponse.json(body, pretty: Self.pretty(request))
         }
@@ -82,7 +82,7 @@ package struct JaegerAPIRoutes: Sendable {
             guard let traceQuery else { return try await multiGet(ids, raw: raw, pretty: Self.pretty(request)) }
             let found = try await query.search(traceQuery, tenant: .single)
             let body = JaegerJSON.envelope { json in
-                JaegerJSON.write(found.map { Self.jaeger($0.traceID, $0.resourceSpans, raw: raw) }, to: &json)
+                JaegerJSON.write(found.map { Self.jaeger($0.trace, raw: raw) }, to: &json)
             }
             return APIResponse.json(body, pretty: Self.pretty(request))
         }
@@ -106,7 +106,7 @@ package struct JaegerAPIRoutes: Sendable {
         var errors: [JaegerJSON.APIError] = []
         for id in ids {
             if let trace = try await query.trace(id, tenant: .single) {
-                traces.append(Self.jaeger(id, trace, raw: raw))
+                traces.append(Self.jaeger(trace, raw: raw))
             } else {
                 errors.append(.init(message: "trace not found", traceID: id.jaegerHex))
             }
@@ -115,8 +115,9 @@ package struct JaegerAPIRoutes: Sendable {
         return APIResponse.json(body, pretty: pretty)
     }
 
-    static func jaeger(_ traceID: TraceID, _ resourceSpans: [OTLPResourceSpans], raw: Bool) -> JaegerTrace {
-        var trace = JaegerTrace(traceID: traceID, resourceSpans: resourceSpans)
+    static func jaeger(_ stored: QueryService.Trace, raw: Bool) -> JaegerTrace {
+        var trace = JaegerTrace(traceID: stored.traceID, resourceSpans: stored.resourceSpans)
+        trace.warnings = stored.warnings
         if !raw { trace.apply(JaegerAdjusters.standard) }
         return trace
     }

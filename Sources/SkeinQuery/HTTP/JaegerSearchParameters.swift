@@ -14,10 +14,9 @@ enum JaegerSearchParameters {
         }
     }
 
+    /// The search; unlike Jaeger, `service` may be left out to search every service.
     static func query(_ parameters: QueryParameters, now: UInt64) throws(ParameterError) -> TraceQuery {
-        guard let service = parameters["service"], !service.isEmpty else {
-            throw ParameterError("parameter 'service' is required")
-        }
+        let service = parameters["service"].flatMap { $0.isEmpty ? nil : $0 }
         let end = try micros("end", parameters) ?? now
         let start = try micros("start", parameters) ?? (end > defaultLookbackNanos ? end - defaultLookbackNanos : 0)
         guard start <= end else { throw ParameterError("'start' should be before 'end'") }
@@ -31,9 +30,15 @@ enum JaegerSearchParameters {
         if let minDuration, let maxDuration, maxDuration < minDuration {
             throw ParameterError("'maxDuration' should be greater than 'minDuration'")
         }
+        let minTraceDuration = try duration("minTraceDuration", parameters)
+        let maxTraceDuration = try duration("maxTraceDuration", parameters)
+        if let minTraceDuration, let maxTraceDuration, maxTraceDuration < minTraceDuration {
+            throw ParameterError("'maxTraceDuration' should be greater than 'minTraceDuration'")
+        }
         let operation = parameters["operation"].flatMap { $0.isEmpty ? nil : $0 }
         return TraceQuery(service: service, operation: operation, tags: try tags(parameters),
                           minDurationNanos: minDuration, maxDurationNanos: maxDuration,
+                          minTraceDurationNanos: minTraceDuration, maxTraceDurationNanos: maxTraceDuration,
                           startMinNanos: start, startMaxNanos: end, limit: limit)
     }
 

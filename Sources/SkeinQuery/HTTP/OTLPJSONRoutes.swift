@@ -6,6 +6,62 @@ import SkeinOTLP
 /// Jaeger's `/api/v3` (jaeger-api.md §6): the same data as OTLP/JSON. Traces come back as stored,
 /// without the Jaeger-shape adjustments.
 package struct OTLPJSONRoutes: Sendable {
+    /// `{"result": {"resourceSpans": […]}}`.
+    static func result(_ resourceSpans: [OTLPResourceSpans]) -> [UInt8] {
+        var json = JSONWriter(capacity: 8192)
+        json.object { json in
+            json.key("result")
+            OTLPJSONEncoder.writeResourceSpans(resourceSpans, to: &json)
+        }
+        return json.bytes
+    }
+
+    /// `/api/v3/traces` parameters (jaeger-api.md §6), camelCase or snake_case.
+    static func query(_ parameters: QueryParameters) throws(ParameterError) -> TraceQuery {
+        func time(_ names: String...) throws(ParameterError) -> UInt64 {
+            guard let text = names.lazy.compactMap({ parameters[$0] }).first(where: { !$0.isEmpty }) else {
+                throw ParameterError("parameter '\(names[0])' is required (RFC 3339, e.g. 2026-11-22T10:00:00Z)")
+            }
+            guard let nanos = RFC3339.parseNanos(text) else {
+                throw ParameterError("unable to parse param '\(names[0])': '\(text)' is not an RFC 3339 time")
+            }
+            return nanos
+        }
+        func duration(_ names: String...) throws(ParameterError) -> Int64? {
+            guard let text = names.lazy.compactMap({ parameters[$0] }).first(where: { !$0.isEmpty }) else { return nil }
+            guard let nanos = GoDuration.parseNanos(text) else {
+                throw ParameterError("unable to parse param '\(names[0])': '\(text)' is not a duration such as 100ms")
+            }
+            return nanos
+        }
+        var tags: [(key: String, value: String)] = []
+        if let text = parameters.first("query.attributes"), !text.isEmpty {
+            guard case .object(let members)? = try? JSONValue(parsing: text) else {
+                throw ParameterError("malformed 'query.attributes': expected a JSON object of string values")
+            }
+            for member in members {
+                guard case .string(let value) = member.value else {
+                    throw ParameterError("malformed 'query.attributes': the value of '\(member.key)' is not a string")
+                }
+                tags.append((member.key, value))
+            }
+        }
+        var limit = 100
+        if let text = parameters.first("query.searchDepth", "query.search_depth") {
+            guard let parsed = Int(text), parsed > 0 else { throw ParameterError("'query.searchDepth' must be a positive integer") }
+            limit = parsed
+        }
+        let minDuration = try duration("query.durationMin", "query.duration_min")
+        let maxDuration = try duration("query.durationMax", "query.duration_max")
+        let start = try time("query.startTimeMin", "query.start_time_min")
+        let end = try time("query.startTimeMax", "query.start_time_max")
+        guard start <= end else { throw ParameterError("'query.startTimeMin' must not be after 'query.startTimeMax'") }
+        return TraceQuery(service: parameters.first("query.serviceName", "query.service_name"),
+                          operation: parameters.first("query.operationName", "query.operation_name"),
+                          tags: tags, minDurationNanos: minDuration, maxDurationNanos: maxDuration,
+                          startMinNanos: start, startMaxNanos: end, limit: limit)
+    }
+
     let query: QueryService
 
     package init(query: QueryService) { self.query = query }
@@ -55,12 +111,18 @@ package struct OTLPJSONRoutes: Sendable {
             guard let trace = try await query.trace(traceID, tenant: .single) else {
                 return APIResponse.v3Error(.notFound, "trace not found")
             }
-            var json = JSONWriter(capacity: 8192)
-            json.object { json in
-                json.key("result")
-                OTLPJSONEncoder.writeResourceSpans(trace, to: &json)
+            return APIResponse.json(Self.result(trace.resourceSpans))
+        }
+        router.get("/api/v3/traces") { request, _ in
+            let traceQuery: TraceQuery
+            do throws(ParameterError) {
+                traceQuery = try Self.query(QueryParameters(request.uri.query))
+            } catch {
+                return APIResponse.v3Error(.badRequest, error.message)
             }
-            return APIResponse.json(json.bytes)
+            let found = try await query.search(traceQuery, tenant: .single)
+            guard !found.isEmpty else { return APIResponse.v3Error(.notFound, "no trace matches the query") }
+            return APIResponse.json(Self.result(found.flatMap(\.resourceSpans)))
         }
     }
 }

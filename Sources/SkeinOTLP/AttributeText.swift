@@ -1,11 +1,10 @@
-import SkeinCore
-import SkeinOTLP
+package import SkeinCore
 
-/// Attribute values as text, for search matching and for Jaeger's string fallback.
-enum AttributeText {
+/// Attribute values as text, for indexing, search matching and Jaeger's string fallback.
+package enum AttributeText {
     /// The string a tag filter compares against (jaeger-api.md §3): strings as they are, bools
     /// `true`/`false`, ints base 10, doubles in shortest form, bytes as hex, arrays and maps as JSON.
-    static func searchForm(_ value: OTLPAnyValue) -> String {
+    package static func searchForm(_ value: OTLPAnyValue) -> String {
         switch value.value {
         case .stringValue(let text): return text
         case .boolValue(let flag): return flag ? "true" : "false"
@@ -20,8 +19,17 @@ enum AttributeText {
         }
     }
 
+    /// The search form of a value the attribute index may hold: scalars and bytes. Arrays,
+    /// maps and empty values are never indexed (a search for them checks candidates instead).
+    package static func indexableForm(_ value: OTLPAnyValue) -> String? {
+        switch value.value {
+        case .stringValue, .boolValue, .intValue, .doubleValue, .bytesValue: searchForm(value)
+        default: nil
+        }
+    }
+
     /// The non-OTLP JSON form of a value (otlp-wire.md §4.1): bytes as base64, empty as null.
-    static func writeJSON(_ value: OTLPAnyValue, to json: inout JSONWriter) {
+    package static func writeJSON(_ value: OTLPAnyValue, to json: inout JSONWriter) {
         switch value.value {
         case .stringValue(let text): json.value(text)
         case .boolValue(let flag): json.value(flag)
