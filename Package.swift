@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "skein", targets: ["skein"]),
+        .executable(name: "skein-loadgen", targets: ["skein-loadgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -113,6 +115,40 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
+        ),
+
+        // The load generator: traces shaped like real services, sent over OTLP, then verified.
+        .target(
+            name: "SkeinLoadGen",
+            dependencies: [
+                "SkeinCore", "SkeinOTLP", "OTLPProto", "OTLPGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "loadtest/Sources/SkeinLoadGen",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "skein-loadgen",
+            dependencies: ["SkeinLoadGen", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "loadtest/Sources/skein-loadgen",
+            swiftSettings: strictSettings
+        ),
+        // The storage write path against raw span puts, in one run (BENCHMARKS.md).
+        .executableTarget(
+            name: "skein-bench-storage",
+            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore"],
+            path: "loadtest/Sources/skein-bench-storage",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SkeinLoadGenTests",
+            dependencies: ["SkeinLoadGen", "SkeinCore", "SkeinOTLP", "OTLPProto", "SkeinServer", "SkeinTesting",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "loadtest/Tests/SkeinLoadGenTests"
         ),
 
         // Builders for OTLP test data and temporary directories, shared by the test targets.

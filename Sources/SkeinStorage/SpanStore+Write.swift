@@ -143,3 +143,31 @@ struct IndexPlan {
         return keys
     }
 }
+
+extension SpanStore {
+    /// The physical floor of the design, for benchmarks only: one put per span (its key and
+    /// OTLP bytes) into the current partition, with no envelopes, indexes or summaries, in one
+    /// atomic write through the same WAL and options as `consume`.
+    package func writeSpanRecordsOnly(_ batch: SpanBatch) async throws {
+        try await onQueue {
+            let partition = try self.currentPartition()
+            try self.db.using {
+                guard let spans = self.family(partition, .spans) else { throw StorageError.closed }
+                let writeBatch = WriteBatch()
+                for group in batch.groups {
+                    for span in group.spans {
+                        writeBatch.put(spans, KeyLayout.span(batch.tenant, span.traceID, span.spanID, envelope: 0),
+                                       [KeyLayout.spanFormatOTLP] + span.encodedSpan)
+                    }
+                }
+                try self.db.write(writeBatch)
+            }
+        }
+    }
+
+    /// Index and summary entries a batch adds, for measuring write amplification.
+    package static func indexWrites(for batch: SpanBatch) -> Int {
+        let plan = IndexPlan(batch)
+        return plan.entries.count + plan.summaries.count
+    }
+}

@@ -13,6 +13,8 @@ package final class SpanStore: SpanBatchConsumer, TraceReader {
     let queue = DispatchQueue(label: "skein.storage", qos: .userInitiated, attributes: .concurrent)
     /// Open partitions, newest first.
     let partitions: Mutex<[Partition]>
+    /// Serialises the creation of a new partition's families.
+    let partitionCreation = NSLock()
     /// Services and operations (per partition) already in the meta family, so batches do not
     /// rewrite them. Bounded: when full it is cleared and the keys are simply written again.
     let knownMetaKeys = Mutex(Set<[UInt8]>())
@@ -64,9 +66,14 @@ package final class SpanStore: SpanBatchConsumer, TraceReader {
     func currentPartition() throws -> Partition {
         let partition = Partition.current(nowNanos: now(), hours: configuration.partitionHours)
         if partitions.withLock({ $0.contains(partition) }) { return partition }
+        // Concurrent first writes of a new period must not both create its families.
+        partitionCreation.lock()
+        defer { partitionCreation.unlock() }
+        if partitions.withLock({ $0.contains(partition) }) { return partition }
         for family in Partition.Family.allCases { _ = try db.createFamily(partition.familyName(family)) }
         partitions.withLock { list in
-            if !list.contains(partition) { list.append(partition); list.sort(by: >) }
+            list.append(partition)
+            list.sort(by: >)
         }
         return partition
     }

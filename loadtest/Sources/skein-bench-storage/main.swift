@@ -1,0 +1,85 @@
+// skein-bench-storage: the storage write path against its physical floor, in one run.
+//
+// Pre-generates e-commerce traces with the load generator's shapes, decodes and validates them
+// once (as the receivers do), then writes the same batches into two fresh stores with the same
+// RocksDB options: (1) span records only — one put per span, its key and bytes; (2) the real
+// `consume` path with envelopes, every index and summaries. Prints spans/s for both, their
+// ratio, the decode+validate cost per span, index writes per span and bytes on disk per span.
+//
+//   skein-bench-storage [--spans N] [--batch 200] [--writers 4] [--dir /tmp/skein-bench]
+import Foundation
+import SkeinCore
+import SkeinLoadGen
+import SkeinOTLP
+import SkeinStorage
+
+func argument(_ name: String, _ fallback: Int) -> Int {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count,
+          let value = Int(CommandLine.arguments[index + 1]), value > 0 else { return fallback }
+    return value
+}
+
+let totalSpans = argument("--spans", 400_000)
+let batchSize = argument("--batch", 200)
+let writers = argument("--writers", 4)
+let root = CommandLine.arguments.firstIndex(of: "--dir").map { CommandLine.arguments[$0 + 1] } ?? NSTemporaryDirectory() + "skein-bench-storage"
+
+// Generate and encode requests, then decode and validate each once (timed: the receivers' CPU).
+var shapes = TraceShapes(graph: .ecommerce(), errorRate: 0.05, seed: 42)
+let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+let pool = RequestPool(shapes: &shapes, encoding: .protobuf, batch: batchSize, requests: RequestPool.size(batch: batchSize),
+                       traceLimit: nil, baseNanos: now)
+var random = LoadRandom(seed: 7)
+var bodies: [[UInt8]] = []
+var spans = 0
+var receivedBytes = 0
+while spans < totalSpans {
+    let template = pool.templates[bodies.count % pool.templates.count]
+    let instance = template.instantiate(random: &random, shiftNanos: 0)
+    bodies.append(instance.body)
+    spans += template.spanCount
+    receivedBytes += instance.body.count
+}
+let decodeStart = Date()
+var batches: [SpanBatch] = []
+for body in bodies {
+    batches.append(try ValidatedExport(request: try ExportTraceRequest(serializedBytes: body), tenant: .single).batch)
+}
+let decodeSeconds = Date().timeIntervalSince(decodeStart)
+let indexWrites = batches.reduce(0) { $0 + SpanStore.indexWrites(for: $1) }
+
+/// Writes every batch with `writers` concurrent writers; returns spans per second and disk bytes.
+func run(_ name: String, batches shared: [SpanBatch], spans: Int, root: String, writers: Int,
+         write: @escaping @Sendable (SpanStore, SpanBatch) async throws -> Void) async throws -> (Double, Int) {
+    let directory = root + "/" + name
+    try? FileManager.default.removeItem(atPath: directory)
+    let store = try SpanStore(configuration: StorageConfiguration(dataDirectory: directory))
+    let start = Date()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                for index in stride(from: writer, to: shared.count, by: writers) { try await write(store, shared[index]) }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let seconds = Date().timeIntervalSince(start)
+    try store.flush()
+    let disk = store.diskUsageBytes()
+    store.close()
+    try? FileManager.default.removeItem(atPath: directory)
+    return (Double(spans) / seconds, disk)
+}
+
+let (rawRate, rawDisk) = try await run("raw", batches: batches, spans: spans, root: root, writers: writers) {
+    try await $0.writeSpanRecordsOnly($1)
+}
+let (fullRate, fullDisk) = try await run("full", batches: batches, spans: spans, root: root, writers: writers) {
+    try await $0.consume($1)
+}
+print("spans: \(spans) in \(batches.count) batches of ~\(batchSize), \(writers) concurrent writers, WAL on, no fsync")
+print(String(format: "decode+validate (swift-protobuf): %.1f µs/span (%.0f spans/s on one core)", decodeSeconds * 1e6 / Double(spans), Double(spans) / decodeSeconds))
+print(String(format: "raw span puts:          %9.0f spans/s   disk %.1f bytes/span", rawRate, Double(rawDisk) / Double(spans)))
+print(String(format: "consume (all indexes):  %9.0f spans/s   disk %.1f bytes/span (%.0f%% of %.0f OTLP bytes/span received)",
+             fullRate, Double(fullDisk) / Double(spans), 100 * Double(fullDisk) / Double(receivedBytes), Double(receivedBytes) / Double(spans)))
+print(String(format: "index + summary writes per span: %.2f; consume / raw = %.2fx slower", Double(indexWrites) / Double(spans), rawRate / fullRate))
