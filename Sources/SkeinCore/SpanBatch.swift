@@ -45,28 +45,39 @@ package struct BatchSpan: Sendable {
     package var kind: SpanKind
     package var startNanos: UInt64
     package var endNanos: UInt64
-    /// True when the span has no parent (the trace's root, or a root of a fragment).
-    package var isRoot: Bool
+    /// The parent's ID, or nil when the span has none (the trace's root, or a root of a fragment).
+    package var parentSpanID: SpanID?
     /// True when the span's status is ERROR.
     package var isError: Bool
+    /// The W3C `tracestate` the span was recorded with (consistent sampling reads `ot=th:`).
+    package var traceState: String
+    /// For client and producer spans, the callee named by `peer.service`, `service.peer.name` or
+    /// `server.address` (first present wins): a dependency edge when the callee never reports.
+    package var peerService: String?
     /// Span and event attributes to index, each once.
     package var attributes: [IndexedAttribute]
     /// A serialized OTLP `Span` message.
     package var encodedSpan: [UInt8]
 
     package init(traceID: TraceID, spanID: SpanID, name: String, kind: SpanKind, startNanos: UInt64, endNanos: UInt64,
-                 isRoot: Bool = false, isError: Bool = false, attributes: [IndexedAttribute] = [], encodedSpan: [UInt8]) {
+                 parentSpanID: SpanID? = nil, isError: Bool = false, traceState: String = "", peerService: String? = nil,
+                 attributes: [IndexedAttribute] = [], encodedSpan: [UInt8]) {
         self.traceID = traceID
         self.spanID = spanID
         self.name = name
         self.kind = kind
         self.startNanos = startNanos
         self.endNanos = endNanos
-        self.isRoot = isRoot
+        self.parentSpanID = parentSpanID
         self.isError = isError
+        self.traceState = traceState
+        self.peerService = peerService
         self.attributes = attributes
         self.encodedSpan = encodedSpan
     }
+
+    /// True when the span has no parent (the trace's root, or a root of a fragment).
+    package var isRoot: Bool { parentSpanID == nil }
 
     /// `endNanos - startNanos`, or 0 when the end is before the start.
     package var durationNanos: UInt64 { endNanos >= startNanos ? endNanos - startNanos : 0 }

@@ -39,7 +39,8 @@ extension ValidatedExport {
                             traceID: ids.trace, spanID: ids.span, name: span.name,
                             kind: SpanKind(otlp: Int32(span.kind.rawValue)),
                             startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano,
-                            isRoot: span.parentSpanID.isEmpty, isError: span.status.code == .error,
+                            parentSpanID: ids.parent, isError: span.status.code == .error,
+                            traceState: span.traceState, peerService: Self.peerService(of: span),
                             attributes: Self.indexed(span.attributes + span.events.flatMap(\.attributes), policy: indexPolicy),
                             encodedSpan: try span.serializedBytes()))
                     case .failure(let problem):
@@ -85,6 +86,20 @@ extension ValidatedExport {
         return out
     }
 
+    /// Attributes naming the service a client or producer span calls, most specific first.
+    static let peerServiceKeys = ["peer.service", "service.peer.name", "server.address"]
+
+    static func peerService(of span: OTLPSpan) -> String? {
+        guard span.kind == .client || span.kind == .producer else { return nil }
+        for key in peerServiceKeys {
+            if let attribute = span.attributes.first(where: { $0.key == key }),
+               case .stringValue(let name)? = attribute.value.value, !name.isEmpty {
+                return name
+            }
+        }
+        return nil
+    }
+
     package static func serviceName(of resource: OTLPResource) -> String {
         for attribute in resource.attributes.reversed() where attribute.key == "service.name" {
             if case .stringValue(let name)? = attribute.value.value, !name.isEmpty { return name }
@@ -102,6 +117,8 @@ extension ValidatedExport {
         var trace: TraceID
         var span: SpanID
         var parentIsZero: Bool
+        /// Nil when the span has no parent (empty or all zeros).
+        var parent: SpanID?
     }
 
     static func validate(_ span: OTLPSpan) -> Result<ValidIDs, Problem> {
@@ -109,6 +126,8 @@ extension ValidatedExport {
         guard let spanID = SpanID(bytes: span.spanID), spanID.isValid else { return .failure(.spanID) }
         let parent = span.parentSpanID
         guard parent.isEmpty || parent.count == 8 else { return .failure(.parentSpanID) }
-        return .success(ValidIDs(trace: trace, span: spanID, parentIsZero: !parent.isEmpty && parent.allSatisfy { $0 == 0 }))
+        let parentIsZero = !parent.isEmpty && parent.allSatisfy { $0 == 0 }
+        let parentID = parent.isEmpty || parentIsZero ? nil : SpanID(bytes: parent)
+        return .success(ValidIDs(trace: trace, span: spanID, parentIsZero: parentIsZero, parent: parentID))
     }
 }
