@@ -44,7 +44,10 @@ enum Cell {
         guard let value = value as? Double else { return "-" }
         return value >= 100 ? String(format: "%.0f ms", value) : String(format: "%.2f ms", value)
     }
-    static func rate(_ value: Any?) -> String { String(format: "%.2f/s", value as? Double ?? 0) }
+    static func rate(_ value: Any?) -> String {
+        let value = value as? Double ?? 0
+        return value >= 10 || value == 0 ? String(format: "%.1f/s", value) : String(format: "%.3g/s", value)
+    }
     static func percent(_ value: Any?) -> String {
         guard let value = value as? Double else { return "-" }
         return String(format: "%.2f%%", value * 100)
