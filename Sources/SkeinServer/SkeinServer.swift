@@ -2,11 +2,13 @@ import Hummingbird
 package import Logging
 import ServiceLifecycle
 package import UnixSignals
+import SkeinCore
 import SkeinIngest
 import SkeinQuery
+import SkeinRollups
 import SkeinStorage
 
-/// The whole server: storage, retention, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
+/// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
 /// order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
 /// finish in-flight requests before the store closes.
 package final class SkeinServer: Sendable {
@@ -17,7 +19,9 @@ package final class SkeinServer: Sendable {
     package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
-        let handler = TraceExportHandler(consumer: store, limiter: limiter,
+        // Every accepted batch: rollups (all spans) → store.
+        let rollups = RollupStage(next: store, dependencies: DependencyTracker(now: WallClock.nowNanos))
+        let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, logger: logger)
         let ports = self.ports
@@ -34,6 +38,7 @@ package final class SkeinServer: Sendable {
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
+            rollups: store,
             logger: logger
         ) { port in
             await ports.set(\.query, port)
@@ -43,6 +48,7 @@ package final class SkeinServer: Sendable {
             services: [
                 .init(service: StorageService(store: store), serviceName: "storage"),
                 .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
+                .init(service: DependencyEdgeService(stage: rollups, logger: logger), serviceName: "dependency-edges"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),
