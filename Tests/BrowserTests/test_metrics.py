@@ -2,6 +2,9 @@
 the server's rollup endpoints (/api/v1/services, /api/v1/services/{s}/latency and /operations,
 /api/v1/dependencies)."""
 
+import time
+import urllib.request
+
 import pytest
 
 from conftest import allow_console
@@ -39,6 +42,8 @@ def test_services_table(page, server):
     assert rows["payment"][3] == "50%"
     assert page.find("tr[data-service=payment] .has-errors").text == "50%"
     page.screenshot("services")
+    with urllib.request.urlopen(page.find(".page-head a.csv").get_attribute("href"), timeout=10) as reply:
+        assert reply.read().decode().splitlines()[0].startswith("service,calls,errors")
     # Sorting by a header keeps the order in the URL; the window is part of the URL too.
     page.find("th button[data-sort=calls]").click()
     page.wait(lambda: "sort=calls" in page.hash())
@@ -86,8 +91,14 @@ def test_unknown_service_shows_a_message(page, server):
 
 def test_dependency_graph(page, server):
     require(server, "/api/v1/dependencies?since=1h")
-    status, answer = server.get("/api/v1/dependencies?since=1h")
-    edges = {(e["parent"], e["child"]): e for e in answer["dependencies"]}
+    # Edges are matched in memory as spans arrive; give the server a moment to write them.
+    deadline = time.time() + 15
+    while True:
+        status, answer = server.get("/api/v1/dependencies?since=1h")
+        edges = {(e["parent"], e["child"]): e for e in answer["dependencies"]}
+        if set(SHOP_EDGES) <= set(edges) or time.time() > deadline:
+            break
+        time.sleep(0.2)
     for pair, calls in SHOP_EDGES.items():
         assert edges[pair]["calls"] == calls, (pair, edges.get(pair))
     page.open("#/dependencies")

@@ -111,3 +111,12 @@ export const downloads = {
   jaeger: (traceID) => `/api/traces/${enc(traceID)}?prettyPrint=true`,
   otlp: (traceID) => `/api/v3/traces/${enc(traceID)}`,
 };
+
+/** The metrics answers as CSV files (format=csv), for the pages' download links. */
+export const csv = {
+  services: (since) => `/api/v1/services${queryString({ since, format: "csv" })}`,
+  latency: (service, { since, step, operation }) =>
+    `/api/v1/services/${enc(service)}/latency${queryString({ quantiles: "0.5,0.95,0.99", since, step, operation, format: "csv" })}`,
+  operations: (service, since) => `/api/v1/services/${enc(service)}/operations${queryString({ since, format: "csv" })}`,
+  dependencies: (since) => `/api/v1/dependencies${queryString({ since, format: "csv" })}`,
+};

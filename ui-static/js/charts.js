@@ -77,7 +77,9 @@ export function axes(svg, { left, top, right, bottom, xScale, xTicks, xFormat, y
   for (const tick of xTicks) {
     const x = xScale(tick);
     grid.append(s("line", { x1: x, x2: x, y1: top, y2: bottom, class: "vertical" }));
-    grid.append(s("text", { x, y: bottom + 16, "text-anchor": "middle", class: "tick" }, xFormat(tick)));
+    // Labels at the very ends are aligned inwards so they are not cut off.
+    const anchor = x > right - 24 ? "end" : x < left + 24 ? "start" : "middle";
+    grid.append(s("text", { x, y: bottom + 16, "text-anchor": anchor, class: "tick" }, xFormat(tick)));
   }
   grid.append(s("line", { x1: left, x2: right, y1: bottom, y2: bottom, class: "axis" }));
   svg.append(grid);

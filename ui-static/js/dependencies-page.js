@@ -6,7 +6,7 @@ import * as router from "./router.js";
 import * as format from "./format.js";
 import { chip, serviceColor } from "./colors.js";
 import { layoutGraph } from "./graph-layout.js";
-import { readSince, windowPicker, sortableTable } from "./metrics-view.js";
+import { readSince, windowPicker, sortableTable, csvLink } from "./metrics-view.js";
 
 const LANE = 16; // vertical room per edge drawn against the flow, below the graph
 
@@ -118,7 +118,8 @@ export function mount(container, route) {
 
   function render() {
     fill(head, h("h1", {}, "Dependencies"),
-      windowPicker(since, (next) => router.navigate(router.link(["dependencies"], { since: next === "1h" ? "" : next }))));
+      windowPicker(since, (next) => router.navigate(router.link(["dependencies"], { since: next === "1h" ? "" : next }))),
+      csvLink(api.csv.dependencies(since), `dependencies-${since}.csv`));
     if (!edges) return;
     if (!edges.length) {
       fill(body, empty(`No calls between services in the last ${format.windowName(since)}.`));

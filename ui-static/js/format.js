@@ -58,9 +58,8 @@ export function count(n) {
 export function rate(perSecond) {
   if (perSecond === null || perSecond === undefined) return "–";
   if (perSecond === 0) return "0/s";
-  if (perSecond < 0.01) return `${perSecond.toPrecision(2)}/s`;
-  if (perSecond < 10) return `${trim(perSecond, 2)}/s`;
-  return `${trim(perSecond, 1)}/s`;
+  if (perSecond < 100) return `${Number(perSecond.toPrecision(perSecond < 0.01 ? 2 : 3))}/s`;
+  return `${trim(perSecond, 0)}/s`;
 }
 
 /** A fraction as a percentage: 0.025 → 2.5%. */

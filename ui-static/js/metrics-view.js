@@ -3,16 +3,17 @@
 import { h } from "./dom.js";
 
 export const WINDOWS = [["15m", "15 min"], ["1h", "1 hour"], ["6h", "6 hours"], ["24h", "24 hours"]];
-const STEPS = { "15m": "15s", "1h": "60s", "6h": "300s", "24h": "1200s" };
+// The rollups are per minute, so a step is a whole number of minutes.
+const STEPS = { "15m": "1m", "1h": "1m", "6h": "5m", "24h": "20m" };
 
 export function readSince(params) {
   const since = params.get("since");
   return WINDOWS.some(([value]) => value === since) ? since : "1h";
 }
 
-/** About 60 points per chart whatever the window. */
+/** 15 to 72 points per chart whatever the window. */
 export function stepFor(since) {
-  return STEPS[since] ?? "60s";
+  return STEPS[since] ?? "1m";
 }
 
 /** Buttons for the window; onChange(since). */
@@ -23,6 +24,11 @@ export function windowPicker(since, onChange) {
       type: "button", "aria-pressed": value === since ? "true" : "false", "data-since": value,
       onclick: () => { if (value !== since) onChange(value); },
     }, label)));
+}
+
+/** A link to the same answer as CSV (the /api/v1 metrics endpoints take format=csv). */
+export function csvLink(href, filename) {
+  return h("a", { class: "button csv", href, download: filename }, "CSV");
 }
 
 /** The value for quantile q in a {"0.5": 12.3, …} map, whatever the key's spelling ("0.50"). */

@@ -6,7 +6,7 @@ import * as router from "./router.js";
 import * as format from "./format.js";
 import { chip } from "./colors.js";
 import { lineChart } from "./charts.js";
-import { readSince, stepFor, windowPicker, sortableTable, quantileValue, toMicros } from "./metrics-view.js";
+import { readSince, stepFor, windowPicker, sortableTable, quantileValue, toMicros, csvLink } from "./metrics-view.js";
 
 const QUANTILES = [[0.5, "p50", "#4e79a7"], [0.95, "p95", "#f28e2b"], [0.99, "p99", "#e15759"]];
 
@@ -74,6 +74,7 @@ export function mount(container, route) {
     fill(head, h("h1", {}, chip(service), view.operation ? h("span", { class: "operation" }, view.operation) : null),
       windowPicker(view.since, (since) => go({ ...view, since })),
       h("a", { class: "button", href: search }, "Search traces"),
+      csvLink(api.csv.latency(service, { since: view.since, step: stepFor(view.since), operation: view.operation }), `${service}-latency.csv`),
       view.operation ? h("a", { class: "button", href: router.link(["services", service], viewParams({ ...view, operation: "" })) }, "All operations") : null);
   }
 
@@ -116,7 +117,7 @@ export function mount(container, route) {
         href: router.link(["search"], { service, operation: r.operation, spanKind: r.spanKind }), class: "traces-link",
       }, "traces") },
     ];
-    fill(opsBox, h("h2", {}, "Operations"), rows.length ? sortableTable({
+    fill(opsBox, h("h2", {}, "Operations ", csvLink(api.csv.operations(service, view.since), `${service}-operations.csv`)), rows.length ? sortableTable({
       columns, rows, sortKey: view.sort, descending: view.desc,
       onSort: (sort, desc) => {
         view = { ...view, sort, desc };

@@ -4,7 +4,7 @@ import * as api from "./api.js";
 import * as router from "./router.js";
 import * as format from "./format.js";
 import { chip } from "./colors.js";
-import { readSince, windowPicker, sortableTable } from "./metrics-view.js";
+import { readSince, windowPicker, sortableTable, csvLink } from "./metrics-view.js";
 
 const COLUMNS = [
   { key: "service", label: "Service", value: (r) => r.service, cell: (r) => chip(r.service, { linked: true }) },
@@ -35,7 +35,8 @@ export function mount(container, route) {
 
   function render() {
     const picker = windowPicker(view.since, (since) => router.navigate(router.link(["services"], viewParams({ ...view, since }))));
-    const head = h("div", { class: "page-head" }, h("h1", {}, "Services"), picker);
+    const head = h("div", { class: "page-head" }, h("h1", {}, "Services"), picker,
+      csvLink(api.csv.services(view.since), `services-${view.since}.csv`));
     if (!answer) {
       fill(container, head, body);
       return;
