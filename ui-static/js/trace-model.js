@@ -1,7 +1,13 @@
 // A trace in Jaeger's JSON shape turned into a span tree: parents, children, depth, services,
 // errors and the critical path. No DOM here.
 
-const normalID = (id) => String(id ?? "").toLowerCase().replace(/^0+/, "");
+/** IDs compare without case and leading zeros (Jaeger prints 64-bit trace IDs in 16 characters). */
+function normalID(id) {
+  const text = String(id ?? "").toLowerCase();
+  let zeros = 0;
+  while (zeros < text.length - 1 && text.charCodeAt(zeros) === 48) zeros++;
+  return zeros ? text.slice(zeros) : text;
+}
 
 function tagValue(tags, key) {
   return tags.find((tag) => tag.key === key)?.value;
@@ -123,6 +129,10 @@ export function markCriticalPath(root) {
   const stack = [[root, root.start, root.end]];
   while (stack.length) {
     const [span, lo, hi] = stack.pop();
+    if (!span.children.length) {
+      add(span, lo, hi);
+      continue;
+    }
     let cursor = hi;
     const children = span.children
       .map((child) => [child, Math.max(child.start, lo), Math.min(child.end, hi)])

@@ -39,6 +39,14 @@ export class Waterfall {
     this.element = h("div", { class: "waterfall" },
       h("div", { class: "wf-head" }, h("div", { class: "wf-name" }, "Service and operation"), this.ruler),
       this.scroller);
+    // One listener for every row (rows come and go while scrolling).
+    this.canvas.addEventListener("click", (event) => {
+      const row = event.target.closest(".wf-row");
+      const span = row ? this.rows[Number(row.dataset.index)] : null;
+      if (!span) return;
+      if (event.target.closest(".toggle")) this.toggle(span);
+      else this.onSelect(span);
+    });
     this.scroller.addEventListener("scroll", () => this.schedule());
     this.scroller.addEventListener("keydown", (event) => this.key(event));
     this.resize = new ResizeObserver(() => this.schedule());
@@ -106,7 +114,6 @@ export class Waterfall {
       ? h("button", {
         class: "toggle", type: "button", tabindex: "-1",
         "aria-label": folded ? `expand ${span.descendants} spans` : "collapse",
-        onclick: (event) => { event.stopPropagation(); this.toggle(span); },
       }, folded ? "▸" : "▾")
       : h("span", { class: "toggle-space", "aria-hidden": "true" });
     const name = h("div", {
@@ -143,7 +150,6 @@ export class Waterfall {
       "aria-expanded": hasChildren ? String(!folded) : null,
       "data-span-id": span.id, "data-index": index,
       style: { top: `${index * ROW_HEIGHT}px` },
-      onclick: () => this.onSelect(span),
     }, name, h("div", { class: "wf-timeline" }, bar, label));
   }
 
