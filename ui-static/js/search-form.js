@@ -96,11 +96,20 @@ function fromLocalInput(text) {
 /** The form. onSubmit(state) is called with a valid state. Returns {element, setState, destroy}. */
 export function searchForm(initial, { onSubmit }) {
   const loads = new Set();
-  const load = async (fetcher, apply, errorTarget) => {
+  const latest = new Map(); // slot → the controller of its newest load
+  // A newer load in the same slot (the operations of another kind) cancels the older one, so a
+  // slow old answer can never overwrite a newer one.
+  const load = async (fetcher, apply, errorTarget, slot) => {
     const controller = new AbortController();
+    if (slot) {
+      latest.get(slot)?.abort();
+      latest.set(slot, controller);
+    }
     loads.add(controller);
     try {
-      apply(await fetcher(controller.signal));
+      const result = await fetcher(controller.signal);
+      if (controller.signal.aborted) return;
+      apply(result);
       if (errorTarget) errorTarget.textContent = "";
     } catch (error) {
       if (!isAbort(error) && errorTarget) errorTarget.textContent = error.message;
@@ -137,19 +146,21 @@ export function searchForm(initial, { onSubmit }) {
   function loadOperations(service, kind, keep) {
     operationSelect.disabled = !service;
     setOptions(operationSelect, [["", service ? "All operations" : "All operations (pick a service)"]], keep);
+    latest.get("operations")?.abort();
     if (!service) return;
     load((signal) => api.operations(service, kind, signal), (ops) => {
       const names = [...new Set(ops.map((op) => op.name))].sort();
       setOptions(operationSelect, [["", "All operations"], ...names.map((n) => [n, n])], operationSelect.value);
-    }, serviceError);
+    }, serviceError, "operations");
   }
 
   function loadKeys(service) {
     keyList.replaceChildren();
+    latest.get("keys")?.abort();
     if (!service) return;
     load((signal) => api.tagKeys(service, signal), (keys) => {
       keyList.replaceChildren(...keys.map((key) => h("option", { value: key })));
-    }, null);
+    }, null, "keys");
   }
 
   function addTagRow(key = "", value = "") {
@@ -161,7 +172,7 @@ export function searchForm(initial, { onSubmit }) {
       values.replaceChildren();
       if (serviceSelect.value && keyInput.value) {
         load((signal) => api.tagValues(serviceSelect.value, keyInput.value, signal),
-          (items) => values.replaceChildren(...items.slice(0, 200).map((v) => h("option", { value: v }))), null);
+          (items) => values.replaceChildren(...items.slice(0, 200).map((v) => h("option", { value: v }))), null, listID);
       }
     });
     const row = h("div", { class: "tag-row" }, keyInput, h("span", { class: "equals" }, "="), valueInput, values,
