@@ -112,6 +112,10 @@ def test_dependency_graph(page, server):
     assert nodes == {name for pair in edges for name in pair}
     assert len(page.all("table.data tbody tr")) == len(edges)
     page.screenshot("dependencies")
+    page.find("th button[data-sort=parent]").click()
+    page.wait(lambda: "sort=parent" in page.hash())
+    callers = [row.get_attribute("data-parent") for row in page.all("table.data tbody tr")]
+    assert callers == sorted(callers)  # names sort A to Z first
     page.find("svg.graph g.node[data-service=cart]").click()
     page.wait(lambda: page.hash() == "#/services/cart")
     page.wait_for(".tiles")

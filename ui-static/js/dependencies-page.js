@@ -106,10 +106,17 @@ const COLUMNS = [
   { key: "p99", label: "p99", numeric: true, value: (r) => r.p99Ms, cell: (r) => format.ms(r.p99Ms) },
 ];
 
+function readSort(params) {
+  const sort = COLUMNS.some((c) => c.key === params.get("sort")) ? params.get("sort") : "calls";
+  return { sort, desc: params.get("desc") !== "0" };
+}
+
 export function mount(container, route) {
   document.title = "Dependencies · Skein";
   let since = readSince(route.params);
-  let sort = "calls", desc = true;
+  let { sort, desc } = readSort(route.params);
+  const here = () => router.link(["dependencies"], { since: since === "1h" ? "" : since,
+    sort: sort === "calls" ? "" : sort, desc: desc ? "" : "0" });
   let controller = null;
   let edges = null;
   const head = h("div", { class: "page-head" });
@@ -129,7 +136,12 @@ export function mount(container, route) {
       h("p", { class: "hint" }, "Edges point from caller to callee; click a service to open its page."),
       h("div", { class: "graph-box" }, graph(edges)),
       sortableTable({ columns: COLUMNS, rows: edges, sortKey: sort, descending: desc,
-        onSort: (key, descending) => { sort = key; desc = descending; render(); },
+        onSort: (key, descending) => {
+          sort = key;
+          desc = descending;
+          router.replace(here());
+          render();
+        },
         rowProps: (r) => ({ "data-parent": r.parent, "data-child": r.child }) }));
   }
 
@@ -151,9 +163,12 @@ export function mount(container, route) {
   return {
     update(next) {
       const nextSince = readSince(next.params);
-      if (nextSince === since) return true;
-      since = nextSince;
-      load();
+      ({ sort, desc } = readSort(next.params));
+      if (nextSince === since) render();
+      else {
+        since = nextSince;
+        load();
+      }
       return true;
     },
     unmount() { controller?.abort(); },
