@@ -38,7 +38,7 @@ package final class SkeinServer: Sendable {
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
-            rollups: store,
+            rollups: LiveRollupReader(store: store, stage: rollups),
             logger: logger
         ) { port in
             await ports.set(\.query, port)
@@ -48,7 +48,7 @@ package final class SkeinServer: Sendable {
             services: [
                 .init(service: StorageService(store: store), serviceName: "storage"),
                 .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
-                .init(service: DependencyEdgeService(stage: rollups, logger: logger), serviceName: "dependency-edges"),
+                .init(service: RollupFlushService(stage: rollups, interval: .seconds(10), logger: logger), serviceName: "rollups"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),
