@@ -92,6 +92,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Head and tail sampling: consistent probability by trace ID, per-trace policies, the
+        // bounded tail buffer. No NIO, gRPC or HTTP: decisions are pure and tested with a clock.
+        .target(
+            name: "SkeinSampling",
+            dependencies: ["SkeinCore", "SkeinOTLP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
         // Configuration and wiring: builds the services in start order. A library so tests can
         // start a whole server in-process.
         .target(
@@ -154,7 +162,8 @@ let package = Package(
         // Builders for OTLP test data and temporary directories, shared by the test targets.
         .target(
             name: "SkeinTesting",
-            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", "SkeinSampling",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/SkeinTesting"
         ),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
@@ -178,6 +187,12 @@ let package = Package(
         .testTarget(
             name: "SkeinQueryTests",
             dependencies: ["SkeinQuery", "SkeinOTLP", "SkeinStorage", "SkeinCore", "OTLPProto", "SkeinTesting",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .testTarget(
+            name: "SkeinSamplingTests",
+            dependencies: ["SkeinSampling", "SkeinCore", "SkeinOTLP", "OTLPProto", "SkeinTesting",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(
