@@ -106,6 +106,7 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery",
+                "SkeinSampling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -199,6 +200,7 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
+                "SkeinSampling",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -25,6 +25,7 @@ package struct QueryConfiguration: Sendable, Equatable {
 /// Builds the HTTP application for the REST API and the viewer.
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, logger: Logger,
+                                    samplingStatus: (@Sendable () -> [UInt8])? = nil,
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
@@ -33,6 +34,7 @@ package enum QueryServer {
         OTLPJSONRoutes(query: query).addRoutes(to: router)
         SkeinAPIRoutes(query: query).addRoutes(to: router)
         OperationsRoutes().addRoutes(to: router)
+        if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

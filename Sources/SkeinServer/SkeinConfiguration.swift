@@ -1,6 +1,7 @@
 package import Logging
 package import SkeinIngest
 package import SkeinQuery
+package import SkeinSampling
 package import SkeinStorage
 import SkeinCore
 
@@ -13,13 +14,15 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package var otlpGRPC = OTLPGRPCConfiguration()
     package var otlpHTTP = OTLPHTTPConfiguration()
     package var query = QueryConfiguration()
+    package var sampling = SamplingConfiguration()
     /// `log.level`, `--log-level`: trace, debug, info, notice, warning, error, critical. Default info.
     package var logLevel: Logger.Level = .info
 
     package init() {}
 
     /// The sections a file may hold.
-    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log"]
+    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log",
+                                        "sampling", "sampling.head", "sampling.tail"]
 
     /// Every setting's dotted key.
     package static let keys: Set<String> = [
@@ -29,7 +32,12 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
         "query.listen", "query.ui_dir", "query.max_spans_per_trace",
         "log.level",
+        "sampling.head.default_rate", "sampling.head.service_rates", "sampling.tail.enabled", "sampling.tail.decision_wait",
+        "sampling.tail.max_traces", "sampling.tail.max_bytes", "sampling.tail.decision_cache_size", "sampling.tail.policies",
     ]
+
+    /// Keys whose whole YAML subtree is kept (`ConfigurationValue.tree`) for their typed reader.
+    static let structuredKeys: Set<String> = ["sampling.head.service_rates", "sampling.tail.policies"]
 
     /// Types and validates every setting; the first problem is thrown naming its key.
     package init(settings: ConfigurationSettings) throws(ConfigurationError) {
@@ -62,6 +70,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }
         if let spans = try reader.integer("query.max_spans_per_trace", in: 1...10_000_000) { query.maxSpansPerTrace = spans }
+        sampling = try SamplingConfiguration(reading: reader)
 
         if let level = try reader.string("log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
@@ -80,7 +89,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
 }
 
 /// Typed access to settings with rule-naming errors.
-private struct SettingsReader {
+struct SettingsReader {
     let settings: ConfigurationSettings
 
     func string(_ key: String) throws(ConfigurationError) -> String? {
@@ -88,6 +97,7 @@ private struct SettingsReader {
         case nil: return nil
         case .scalar(let text): return text
         case .list: throw ConfigurationError(key: key, rule: "must be a single value, not a list")
+        case .tree: throw ConfigurationError(key: key, rule: "must be a single value")
         }
     }
 
@@ -96,6 +106,7 @@ private struct SettingsReader {
         case nil: return nil
         case .scalar(let text): return [text]
         case .list(let items): return items
+        case .tree: throw ConfigurationError(key: key, rule: "must be a list of plain values")
         }
     }
 

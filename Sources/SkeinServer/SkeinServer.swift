@@ -4,6 +4,7 @@ import ServiceLifecycle
 package import UnixSignals
 import SkeinIngest
 import SkeinQuery
+package import SkeinSampling
 import SkeinStorage
 
 /// The whole server: storage, retention, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
@@ -14,10 +15,15 @@ package final class SkeinServer: Sendable {
     private let ports = ListeningPorts()
 
     /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
-    package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
+    /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
+    package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint],
+                 samplingClock: any SamplingClock = SystemSamplingClock()) throws {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
-        let handler = TraceExportHandler(consumer: store, limiter: limiter,
+        // Every accepted batch: sampling (head, then tail) → store.
+        let sampling = try SamplingWiring(configuration: configuration.sampling, next: store, store: store,
+                                          clock: samplingClock, logger: logger)
+        let handler = TraceExportHandler(consumer: sampling.consumer, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, logger: logger)
         let ports = self.ports
@@ -34,7 +40,8 @@ package final class SkeinServer: Sendable {
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
-            logger: logger
+            logger: logger,
+            samplingStatus: sampling.status
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
@@ -43,6 +50,7 @@ package final class SkeinServer: Sendable {
             services: [
                 .init(service: StorageService(store: store), serviceName: "storage"),
                 .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
+                .init(service: sampling.service, serviceName: "tail-sampling"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),
