@@ -3,7 +3,7 @@
 
 ARGS ?=
 
-.PHONY: run test build release deps check-proto interop gen-proto clean
+.PHONY: run test build release deps check-proto interop browser gen-proto clean
 
 deps:
 	@scripts/install-deps
@@ -20,11 +20,12 @@ build: deps
 	swift build
 
 ## Every test: the proto check against the official descriptors, the interop tests with the official
-## OpenTelemetry Python exporters, then the Swift suites (RocksDB in temp dirs, servers on 127.0.0.1).
-## The Swift summary is the last line.
+## OpenTelemetry Python exporters, the viewer in headless Chromium, then the Swift suites (RocksDB in
+## temp dirs, servers on 127.0.0.1). The Swift summary is the last line.
 test: deps check-proto
 	swift build --build-tests
 	$(MAKE) --no-print-directory interop
+	scripts/browser-test
 	swift test --skip-build
 
 INTEROP_VENV := .venv-interop
@@ -38,6 +39,12 @@ $(INTEROP_VENV)/.installed: Tests/InteropTests/requirements.txt
 interop: $(INTEROP_VENV)/.installed
 	SKEIN_BINARY=.build/debug/skein $(INTEROP_VENV)/bin/python -m pytest -q Tests/InteropTests
 
+## The viewer (ui-static/) in headless Chromium, driven by Selenium, against .build/debug/skein seeded
+## with traces; screenshots of each page in .build/browser-screenshots/ (BROWSER_SCREENSHOTS=dir).
+## `make test` runs the same script after its own build.
+browser: build
+	scripts/browser-test
+
 check-proto:
 	@scripts/check-proto
 
@@ -46,4 +53,4 @@ gen-proto:
 	scripts/gen-proto
 
 clean:
-	rm -rf .build .build-tools .venv-tools $(INTEROP_VENV)
+	rm -rf .build .build-tools .venv-tools $(INTEROP_VENV) .venv-browser

@@ -65,6 +65,9 @@ let package = Package(
         // RocksDB: key layout, span writer, trace reader, search scans.
         .target(name: "SkeinStorage", dependencies: ["SkeinCore", "CRocksDB"], swiftSettings: strictSettings),
 
+        // The stage that sees every span before sampling: operation rollups and dependency edges.
+        .target(name: "SkeinRollups", dependencies: ["SkeinCore"], swiftSettings: strictSettings),
+
         // OTLP receivers (gRPC and HTTP) and the shared export path.
         .target(
             name: "SkeinIngest",
@@ -105,7 +108,7 @@ let package = Package(
         .target(
             name: "SkeinServer",
             dependencies: [
-                "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery",
+                "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
                 "SkeinSampling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,8 +152,15 @@ let package = Package(
         // The storage write path against raw span puts, in one run (BENCHMARKS.md).
         .executableTarget(
             name: "skein-bench-storage",
-            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore"],
+            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore", "SkeinRollups"],
             path: "loadtest/Sources/skein-bench-storage",
+            swiftSettings: strictSettings
+        ),
+        // The SRE questions over a full day of rollups (BENCHMARKS.md).
+        .executableTarget(
+            name: "skein-bench-rollups",
+            dependencies: ["SkeinStorage", "SkeinQuery", "SkeinCore"],
+            path: "loadtest/Sources/skein-bench-rollups",
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -185,6 +195,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SkeinStorageTests", dependencies: ["SkeinStorage", "SkeinCore", "SkeinTesting"]),
+        .testTarget(name: "SkeinRollupsTests", dependencies: ["SkeinRollups", "SkeinCore", "SkeinTesting"]),
         .testTarget(
             name: "SkeinQueryTests",
             dependencies: ["SkeinQuery", "SkeinOTLP", "SkeinStorage", "SkeinCore", "OTLPProto", "SkeinTesting",

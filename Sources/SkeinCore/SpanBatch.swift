@@ -8,10 +8,14 @@ package struct SpanBatch: Sendable {
     /// Whose data this is. Every storage key begins with it.
     package var tenant: Tenant
     package var groups: [ResourceGroup]
+    /// Rollup changes computed from every span of the request before sampling. They are written
+    /// even when sampling removes every span from the batch.
+    package var rollups: [RollupDelta]
 
-    package init(tenant: Tenant, groups: [ResourceGroup]) {
+    package init(tenant: Tenant, groups: [ResourceGroup], rollups: [RollupDelta] = []) {
         self.tenant = tenant
         self.groups = groups
+        self.rollups = rollups
     }
 
     package var spanCount: Int { groups.reduce(0) { $0 + $1.spans.count } }

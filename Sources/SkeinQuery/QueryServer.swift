@@ -1,6 +1,7 @@
 import Foundation
 package import Hummingbird
 package import Logging
+package import SkeinStorage
 
 /// The query server's settings (section `query` of the configuration file).
 package struct QueryConfiguration: Sendable, Equatable {
@@ -24,7 +25,7 @@ package struct QueryConfiguration: Sendable, Equatable {
 
 /// Builds the HTTP application for the REST API and the viewer.
 package enum QueryServer {
-    package static func application(configuration: QueryConfiguration, query: QueryService, logger: Logger,
+    package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
@@ -33,6 +34,9 @@ package enum QueryServer {
         JaegerAPIRoutes(query: query).addRoutes(to: router)
         OTLPJSONRoutes(query: query).addRoutes(to: router)
         SkeinAPIRoutes(query: query).addRoutes(to: router)
+        let metrics = ServiceMetrics(reader: rollups)
+        MetricsRoutes(metrics: metrics).addRoutes(to: router)
+        JaegerMetricsRoutes(metrics: metrics, performance: ServicePerformanceMetrics(reader: rollups)).addRoutes(to: router)
         OperationsRoutes().addRoutes(to: router)
         if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         return Application(

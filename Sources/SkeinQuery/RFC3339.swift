@@ -19,10 +19,23 @@ package enum RFC3339 {
         return UInt64(date.timeIntervalSince1970) * 1_000_000_000 + fractionNanos
     }
 
-    /// `2026-11-22T10:00:00Z`, to the second (UTC).
+    /// `2026-11-22T10:00:00Z`, to the second (UTC). Computed by hand (civil-from-days) rather
+    /// than with a date formatter: a time series prints hundreds of these per answer.
     package static func format(nanos: UInt64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(nanos / 1_000_000_000)))
+        let seconds = Int64(nanos / 1_000_000_000)
+        let days = seconds / 86_400
+        let secondOfDay = seconds % 86_400
+        // Days since 1970-01-01 to year/month/day (proleptic Gregorian; eras of 400 years).
+        let shifted = days + 719_468
+        let era = shifted / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
 }

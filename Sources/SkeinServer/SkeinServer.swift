@@ -2,12 +2,14 @@ import Hummingbird
 package import Logging
 import ServiceLifecycle
 package import UnixSignals
+import SkeinCore
 import SkeinIngest
 import SkeinQuery
+import SkeinRollups
 package import SkeinSampling
 import SkeinStorage
 
-/// The whole server: storage, retention, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
+/// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
 /// order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
 /// finish in-flight requests before the store closes.
 package final class SkeinServer: Sendable {
@@ -20,10 +22,11 @@ package final class SkeinServer: Sendable {
                  samplingClock: any SamplingClock = SystemSamplingClock()) throws {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
-        // Every accepted batch: sampling (head, then tail) → store.
+        // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store.
         let sampling = try SamplingWiring(configuration: configuration.sampling, next: store, store: store,
                                           clock: samplingClock, logger: logger)
-        let handler = TraceExportHandler(consumer: sampling.consumer, limiter: limiter,
+        let rollups = RollupStage(next: sampling.consumer, dependencies: DependencyTracker(now: WallClock.nowNanos))
+        let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, logger: logger)
         let ports = self.ports
@@ -40,6 +43,7 @@ package final class SkeinServer: Sendable {
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
+            rollups: store,
             logger: logger,
             samplingStatus: sampling.status
         ) { port in
@@ -51,6 +55,7 @@ package final class SkeinServer: Sendable {
                 .init(service: StorageService(store: store), serviceName: "storage"),
                 .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
                 .init(service: sampling.service, serviceName: "tail-sampling"),
+                .init(service: DependencyEdgeService(stage: rollups, logger: logger), serviceName: "dependency-edges"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),

@@ -6,7 +6,7 @@ struct Partition: Hashable, Comparable, Sendable {
     let startHour: UInt64
 
     enum Family: String, CaseIterable, Sendable {
-        case spans, envelopes, index, meta
+        case spans, envelopes, index, meta, rollups
     }
 
     func familyName(_ family: Family) -> String { "p\(startHour).\(family.rawValue)" }

@@ -40,11 +40,23 @@ final class RocksDB: @unchecked Sendable {
     private let writeOptions: OpaquePointer?
     /// Per-family write buffer size, chosen from the family's name.
     private let writeBufferBytes: @Sendable (String) -> Int
+    /// Per-family merge operator, chosen from the family's name (nil: merges are not used).
+    private let mergeOperator: @Sendable (String) -> MergeOperator?
+
+    /// Combines an existing value (if any) and merge operands, oldest first, into one value.
+    /// It runs inside RocksDB's reads and compactions, so it must not fail: it skips what it
+    /// cannot read.
+    struct MergeOperator: Sendable {
+        let name: String
+        let merge: @Sendable (_ values: [UnsafeRawBufferPointer]) -> [UInt8]
+    }
 
     /// Opens the database with every column family it already has (no scan of data: restart
     /// time does not grow with the store).
-    init(path: String, syncWrites: Bool, blockCacheBytes: Int, writeBufferBytes: @escaping @Sendable (String) -> Int) throws(StorageError) {
+    init(path: String, syncWrites: Bool, blockCacheBytes: Int, writeBufferBytes: @escaping @Sendable (String) -> Int,
+         mergeOperator: @escaping @Sendable (String) -> MergeOperator? = { _ in nil }) throws(StorageError) {
         self.writeBufferBytes = writeBufferBytes
+        self.mergeOperator = mergeOperator
         cache = rocksdb_cache_create_lru(blockCacheBytes)
         tableOptions = rocksdb_block_based_options_create()
         rocksdb_block_based_options_set_block_cache(tableOptions, cache)
@@ -93,6 +105,10 @@ final class RocksDB: @unchecked Sendable {
         rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
         rocksdb_options_set_bottommost_compression(options, Int32(rocksdb_zstd_compression))
         rocksdb_options_set_write_buffer_size(options, writeBufferBytes(name))
+        if let merge = mergeOperator(name) {
+            // The options take ownership; each family's options get their own operator.
+            rocksdb_options_set_merge_operator(options, MergeCallbacks.create(merge))
+        }
         return options
     }
 
@@ -327,7 +343,53 @@ final class RocksDB: @unchecked Sendable {
     }
 }
 
-/// A set of puts applied atomically by `RocksDB.write`.
+/// C callbacks that run a Swift `MergeOperator`; the operator is the callbacks' state pointer.
+private enum MergeCallbacks {
+    final class Box {
+        let merge: RocksDB.MergeOperator
+        let name: UnsafeMutablePointer<CChar>
+        init(_ merge: RocksDB.MergeOperator) {
+            self.merge = merge
+            name = strdup(merge.name)
+        }
+        deinit { free(name) }
+    }
+
+    static func create(_ merge: RocksDB.MergeOperator) -> OpaquePointer? {
+        rocksdb_mergeoperator_create(
+            Unmanaged.passRetained(Box(merge)).toOpaque(),
+            { state in Unmanaged<Box>.fromOpaque(state!).release() },
+            { state, _, _, existing, existingLength, operands, operandLengths, count, success, newLength in
+                var values: [UnsafeRawBufferPointer] = []
+                if let existing { values.append(UnsafeRawBufferPointer(start: existing, count: existingLength)) }
+                for index in 0..<Int(count) {
+                    values.append(UnsafeRawBufferPointer(start: operands![index], count: operandLengths![index]))
+                }
+                return MergeCallbacks.run(state, values, success, newLength)
+            },
+            { state, _, _, operands, operandLengths, count, success, newLength in
+                let values = (0..<Int(count)).map { UnsafeRawBufferPointer(start: operands![$0], count: operandLengths![$0]) }
+                return MergeCallbacks.run(state, values, success, newLength)
+            },
+            { _, value, _ in free(UnsafeMutableRawPointer(mutating: value)) },
+            { state in UnsafePointer(Unmanaged<Box>.fromOpaque(state!).takeUnretainedValue().name) })
+    }
+
+    /// Merges into a malloc'd buffer that RocksDB hands back to the delete callback.
+    static func run(_ state: UnsafeMutableRawPointer?, _ values: [UnsafeRawBufferPointer],
+                    _ success: UnsafeMutablePointer<UInt8>?, _ newLength: UnsafeMutablePointer<Int>?) -> UnsafeMutablePointer<CChar>? {
+        let merged = Unmanaged<Box>.fromOpaque(state!).takeUnretainedValue().merge.merge(values)
+        let buffer = malloc(max(1, merged.count))!.assumingMemoryBound(to: CChar.self)
+        merged.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress { memcpy(buffer, base, bytes.count) }
+        }
+        newLength?.pointee = merged.count
+        success?.pointee = 1
+        return buffer
+    }
+}
+
+/// A set of puts and merges applied atomically by `RocksDB.write`.
 final class WriteBatch {
     let handle: OpaquePointer?
     private(set) var count = 0
@@ -335,6 +397,21 @@ final class WriteBatch {
     init() { handle = rocksdb_writebatch_create() }
 
     deinit { rocksdb_writebatch_destroy(handle) }
+
+    /// Adds an operand that the family's merge operator combines with the key's value.
+    func merge(_ family: RocksDB.Family, _ key: [UInt8], _ value: [UInt8]) {
+        count += 1
+        key.withUnsafeBufferPointer { keyBuffer in
+            value.withUnsafeBufferPointer { valueBuffer in
+                keyBuffer.withMemoryRebound(to: CChar.self) { keyChars in
+                    valueBuffer.withMemoryRebound(to: CChar.self) { valueChars in
+                        rocksdb_writebatch_merge_cf(handle, family.handle, keyChars.baseAddress, keyChars.count,
+                                                    valueChars.baseAddress, valueChars.count)
+                    }
+                }
+            }
+        }
+    }
 
     func put(_ family: RocksDB.Family, _ key: [UInt8], _ value: [UInt8] = []) {
         count += 1

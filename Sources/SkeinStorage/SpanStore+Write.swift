@@ -5,7 +5,7 @@ extension SpanStore {
     /// operations in one atomic RocksDB write into the current partition. Returns once it is in
     /// the write-ahead log.
     package func consume(_ batch: SpanBatch) async throws {
-        guard batch.spanCount > 0 else { return }
+        guard batch.spanCount > 0 || !batch.rollups.isEmpty else { return }
         try await onQueue { try self.write(batch) }
     }
 
@@ -13,7 +13,8 @@ extension SpanStore {
         let partition = try currentPartition()
         try db.using {
             guard let spans = family(partition, .spans), let envelopes = family(partition, .envelopes),
-                  let index = family(partition, .index), let meta = family(partition, .meta) else {
+                  let index = family(partition, .index), let meta = family(partition, .meta),
+                  let rollups = family(partition, .rollups) else {
                 throw StorageError.writeFailed("the current partition was dropped while writing; retry")
             }
             let plan = IndexPlan(batch)
@@ -43,17 +44,30 @@ extension SpanStore {
                 BigEndian.append(part.batchHash, to: &key)
                 writeBatch.put(index, key, part.summary.encoded)
             }
-            let metaKeys = plan.metaKeys(tenant)
-            let partitionTag = partition.familyName(.meta)
-            let newMeta = knownMetaKeys.withLock { known in metaKeys.filter { !known.contains(Array(partitionTag.utf8) + $0) } }
+            let newMeta = unknownMetaKeys(plan.metaKeys(tenant), in: meta)
             for key in newMeta { writeBatch.put(meta, key) }
+            let newRollupServices = addRollups(batch, to: writeBatch, family: rollups)
             try db.write(writeBatch)
-            if !newMeta.isEmpty {
-                knownMetaKeys.withLock { known in
-                    if known.count + newMeta.count > Self.knownMetaKeysLimit { known.removeAll() }
-                    for key in newMeta { known.insert(Array(partitionTag.utf8) + key) }
-                }
-            }
+            rememberMetaKeys(newMeta, in: meta)
+            rememberMetaKeys(newRollupServices, in: rollups)
+        }
+    }
+}
+
+extension SpanStore {
+    /// Of these keys, the ones this process has not yet written to the family.
+    func unknownMetaKeys(_ keys: [[UInt8]], in family: RocksDB.Family) -> [[UInt8]] {
+        let tag = Array(family.name.utf8)
+        return knownMetaKeys.withLock { known in keys.filter { !known.contains(tag + $0) } }
+    }
+
+    /// Records keys as written, so later batches skip them.
+    func rememberMetaKeys(_ keys: [[UInt8]], in family: RocksDB.Family) {
+        guard !keys.isEmpty else { return }
+        let tag = Array(family.name.utf8)
+        knownMetaKeys.withLock { known in
+            if known.count + keys.count > Self.knownMetaKeysLimit { known.removeAll() }
+            for key in keys { known.insert(tag + key) }
         }
     }
 }

@@ -36,8 +36,17 @@ package final class SpanStore: SpanBatchConsumer, TraceReader {
                          blockCacheBytes: configuration.blockCacheBytes) { name in
             // Only the current partition takes writes; spans are the bulk of them.
             name.hasSuffix(".spans") ? 64 << 20 : name.hasSuffix(".index") ? 32 << 20 : 8 << 20
+        } mergeOperator: { name in
+            Partition.parse(familyName: name)?.1 == .rollups ? KeyLayout.rollupMerge : nil
         }
-        partitions = Mutex(Set(db.familyNames.compactMap { Partition.parse(familyName: $0)?.0 }).sorted(by: >))
+        let existing = Set(db.familyNames.compactMap { Partition.parse(familyName: $0)?.0 }).sorted(by: >)
+        // A partition written by an older Skein gains the families it lacks (no data is read).
+        for partition in existing {
+            for family in Partition.Family.allCases where db.family(partition.familyName(family)) == nil {
+                _ = try db.createFamily(partition.familyName(family))
+            }
+        }
+        partitions = Mutex(existing)
         let versionKey = KeyLayout.schemaVersionKey
         try db.using {
             let meta = db.family("default")!

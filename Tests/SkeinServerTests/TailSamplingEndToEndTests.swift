@@ -76,6 +76,16 @@ import Testing
             #expect(counters["tracesDropped"] == .number("\(Self.traceCount - stored.count)"))
             #expect(status["tail"]?["bytesHeld"] == .number("0"))
 
+            // Rollups are computed before sampling: they count every span, kept or not.
+            let window = "start=\(start / 1_000 - 60_000_000)&end=\(start / 1_000 + 120_000_000)&spanKind=server,client"
+            let services = try JSONValue(parsing: Array(try await server.query("/api/v1/services?\(window)").body))
+            guard case .array(let rows)? = services["services"] else { throw RollupsMissing() }
+            for service in ["frontend", "checkout", "postgres"] {
+                let row = rows.first { $0["service"] == .string(service) }
+                #expect(row?["calls"] == .number("\(Self.traceCount)"), "\(service)")
+                #expect(row?["errors"] == .number(service == "postgres" ? "\(errors.count)" : "0"), "\(service)")
+            }
+
             // A late span follows its trace's decision.
             let kept = try #require(sampled.subtracting(errors).first)
             let dropped = try #require(Set(traces).subtracting(sampled).subtracting(errors).first)
@@ -111,6 +121,7 @@ import Testing
     }
 
     struct DecisionsNeverSettled: Error {}
+    struct RollupsMissing: Error {}
 
     /// Stored traces (by frontend root) and their span counts.
     func summaries(_ server: TestServer) async throws -> [TraceID: Int] {

@@ -47,7 +47,7 @@ enum APIResponse {
 }
 
 /// A bad request parameter, with the message Jaeger would send.
-struct ParameterError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+package struct ParameterError: Error {
+    package var message: String
+    package init(_ message: String) { self.message = message }
 }

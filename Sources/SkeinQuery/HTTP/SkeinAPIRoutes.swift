@@ -7,7 +7,7 @@ package struct SkeinAPIRoutes: Sendable {
     let query: QueryService
     let now: @Sendable () -> UInt64
 
-    package init(query: QueryService, now: @escaping @Sendable () -> UInt64 = { Clock.nowNanos() }) {
+    package init(query: QueryService, now: @escaping @Sendable () -> UInt64 = { WallClock.nowNanos() }) {
         self.query = query
         self.now = now
     }

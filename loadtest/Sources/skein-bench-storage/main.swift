@@ -3,14 +3,17 @@
 // Pre-generates e-commerce traces with the load generator's shapes, decodes and validates them
 // once (as the receivers do), then writes the same batches into two fresh stores with the same
 // RocksDB options: (1) span records only — one put per span, its key and bytes; (2) the real
-// `consume` path with envelopes, every index and summaries. Prints spans/s for both, their
-// ratio, the decode+validate cost per span, index writes per span and bytes on disk per span.
+// `consume` path with envelopes, every index and summaries; (3) the same behind the rollup
+// stage (operation rollups and dependency edges in the same write). Prints spans/s for each,
+// their ratios, the decode+validate and rollup CPU per span, index writes per span and bytes on
+// disk per span.
 //
 //   skein-bench-storage [--spans N] [--batch 200] [--writers 4] [--dir /tmp/skein-bench]
 import Foundation
 import SkeinCore
 import SkeinLoadGen
 import SkeinOTLP
+import SkeinRollups
 import SkeinStorage
 
 func argument(_ name: String, _ fallback: Int) -> Int {
@@ -48,6 +51,13 @@ for body in bodies {
 let decodeSeconds = Date().timeIntervalSince(decodeStart)
 let indexWrites = batches.reduce(0) { $0 + SpanStore.indexWrites(for: $1) }
 
+// The rollup stage's own CPU: deltas and edges for every batch, on one core.
+let rollupStart = Date()
+let tracker = DependencyTracker(now: { now })
+var deltaCount = 0
+for batch in batches { deltaCount += RollupDelta.combined(OperationRollups.deltas(for: batch) + tracker.observe(batch)).count }
+let rollupSeconds = Date().timeIntervalSince(rollupStart)
+
 /// Writes every batch with `writers` concurrent writers; returns spans per second and disk bytes.
 func run(_ name: String, batches shared: [SpanBatch], spans: Int, root: String, writers: Int,
          write: @escaping @Sendable (SpanStore, SpanBatch) async throws -> Void) async throws -> (Double, Int) {
@@ -77,9 +87,15 @@ let (rawRate, rawDisk) = try await run("raw", batches: batches, spans: spans, ro
 let (fullRate, fullDisk) = try await run("full", batches: batches, spans: spans, root: root, writers: writers) {
     try await $0.consume($1)
 }
+let (rollupRate, rollupDisk) = try await run("rollups", batches: batches, spans: spans, root: root, writers: writers) {
+    try await RollupStage(next: $0, dependencies: tracker).consume($1)
+}
 print("spans: \(spans) in \(batches.count) batches of ~\(batchSize), \(writers) concurrent writers, WAL on, no fsync")
 print(String(format: "decode+validate (swift-protobuf): %.1f µs/span (%.0f spans/s on one core)", decodeSeconds * 1e6 / Double(spans), Double(spans) / decodeSeconds))
 print(String(format: "raw span puts:          %9.0f spans/s   disk %.1f bytes/span", rawRate, Double(rawDisk) / Double(spans)))
 print(String(format: "consume (all indexes):  %9.0f spans/s   disk %.1f bytes/span (%.0f%% of %.0f OTLP bytes/span received)",
              fullRate, Double(fullDisk) / Double(spans), 100 * Double(fullDisk) / Double(receivedBytes), Double(receivedBytes) / Double(spans)))
 print(String(format: "index + summary writes per span: %.2f; consume / raw = %.2fx slower", Double(indexWrites) / Double(spans), rawRate / fullRate))
+print(String(format: "consume + rollups:      %9.0f spans/s   disk %.1f bytes/span; %.1f%% of consume's rate", rollupRate,
+             Double(rollupDisk) / Double(spans), 100 * rollupRate / fullRate))
+print(String(format: "rollup stage CPU: %.2f µs/span, %.2f rollup merges per span", rollupSeconds * 1e6 / Double(spans), Double(deltaCount) / Double(spans)))
