@@ -95,12 +95,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Head and tail sampling: consistent probability by trace ID, per-trace policies, the
+        // bounded tail buffer. No NIO, gRPC or HTTP: decisions are pure and tested with a clock.
+        .target(
+            name: "SkeinSampling",
+            dependencies: ["SkeinCore", "SkeinOTLP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
         // Configuration and wiring: builds the services in start order. A library so tests can
         // start a whole server in-process.
         .target(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
+                "SkeinSampling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -164,7 +173,8 @@ let package = Package(
         // Builders for OTLP test data and temporary directories, shared by the test targets.
         .target(
             name: "SkeinTesting",
-            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", "SkeinSampling",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/SkeinTesting"
         ),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
@@ -192,9 +202,16 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(
+            name: "SkeinSamplingTests",
+            dependencies: ["SkeinSampling", "SkeinCore", "SkeinOTLP", "OTLPProto", "SkeinTesting",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .testTarget(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
+                "SkeinSampling",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

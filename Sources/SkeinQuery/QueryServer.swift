@@ -26,6 +26,7 @@ package struct QueryConfiguration: Sendable, Equatable {
 /// Builds the HTTP application for the REST API and the viewer.
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
+                                    samplingStatus: (@Sendable () -> [UInt8])? = nil,
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
@@ -37,6 +38,7 @@ package enum QueryServer {
         MetricsRoutes(metrics: metrics).addRoutes(to: router)
         JaegerMetricsRoutes(metrics: metrics, performance: ServicePerformanceMetrics(reader: rollups)).addRoutes(to: router)
         OperationsRoutes().addRoutes(to: router)
+        if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

@@ -1,9 +1,11 @@
 import Yams
 
-/// A configuration value before it is typed: a scalar as written, or a list of scalars.
+/// A configuration value before it is typed: a scalar as written, a list of scalars, or for the
+/// keys in `SkeinConfiguration.structuredKeys` the whole YAML subtree.
 package enum ConfigurationValue: Sendable, Equatable {
     case scalar(String)
     case list([String])
+    case tree(ConfigurationNode)
 }
 
 /// Every configuration setting as a flat map from its dotted key (`otlp.http.listen`) to its
@@ -32,7 +34,9 @@ package struct ConfigurationSettings: Sendable, Equatable {
             for (keyNode, valueNode) in mapping {
                 guard let key = keyNode.string else { throw ConfigurationError(key: prefix, rule: "has a key that is not a string") }
                 let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-                if case .mapping = valueNode {
+                if SkeinConfiguration.structuredKeys.contains(path) {
+                    values[path] = .tree(try ConfigurationNode(valueNode, path: path))
+                } else if case .mapping = valueNode {
                     guard SkeinConfiguration.sections.contains(path) else {
                         throw ConfigurationError(key: path, rule: "is not a known section (known: \(SkeinConfiguration.sections.sorted().joined(separator: ", ")))")
                     }

@@ -6,6 +6,7 @@ import SkeinCore
 import SkeinIngest
 import SkeinQuery
 import SkeinRollups
+package import SkeinSampling
 import SkeinStorage
 
 /// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
@@ -16,11 +17,15 @@ package final class SkeinServer: Sendable {
     private let ports = ListeningPorts()
 
     /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
-    package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
+    /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
+    package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint],
+                 samplingClock: any SamplingClock = SystemSamplingClock()) throws {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
-        // Every accepted batch: rollups (all spans) → store.
-        let rollups = RollupStage(next: store, dependencies: DependencyTracker(now: WallClock.nowNanos))
+        // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store.
+        let sampling = try SamplingWiring(configuration: configuration.sampling, next: store, store: store,
+                                          clock: samplingClock, logger: logger)
+        let rollups = RollupStage(next: sampling.consumer, dependencies: DependencyTracker(now: WallClock.nowNanos))
         let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, logger: logger)
@@ -39,7 +44,8 @@ package final class SkeinServer: Sendable {
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
             rollups: LiveRollupReader(store: store, stage: rollups),
-            logger: logger
+            logger: logger,
+            samplingStatus: sampling.status
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
@@ -48,7 +54,8 @@ package final class SkeinServer: Sendable {
             services: [
                 .init(service: StorageService(store: store), serviceName: "storage"),
                 .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
-                .init(service: RollupFlushService(stage: rollups, interval: .seconds(10), logger: logger), serviceName: "rollups"),
+                .init(service: sampling.service, serviceName: "tail-sampling"),
+                .init(service: RollupFlushService(stage: rollups, interval: .nanoseconds(Int64(configuration.rollupFlushIntervalNanos)), logger: logger), serviceName: "rollups"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),

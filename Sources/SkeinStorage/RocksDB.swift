@@ -427,3 +427,14 @@ final class WriteBatch {
         }
     }
 }
+
+extension WriteBatch {
+    /// Removes a key (a tombstone until compaction drops it).
+    func delete(_ family: RocksDB.Family, _ key: [UInt8]) {
+        key.withUnsafeBufferPointer { keyBuffer in
+            keyBuffer.withMemoryRebound(to: CChar.self) { keyChars in
+                rocksdb_writebatch_delete_cf(handle, family.handle, keyChars.baseAddress, keyChars.count)
+            }
+        }
+    }
+}

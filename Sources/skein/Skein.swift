@@ -50,6 +50,22 @@ struct Serve: AsyncParsableCommand {
     var uiDir: String?
     @Option(help: "log.level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
+    @Option(help: "rollups.flush_interval: how often rollups gathered in memory are written (default 10s).")
+    var rollupsFlushInterval: String?
+    @Option(help: "sampling.head.default_rate: share of traces kept at ingest, 0 to 1 (default 1).")
+    var samplingHeadDefaultRate: String?
+    @Option(help: "sampling.head.service_rates: a service's own rate, as service=rate; repeatable (default none).")
+    var samplingHeadServiceRate: [String] = []
+    @Flag(inversion: .prefixedNo, help: "sampling.tail.enabled: hold spans per trace and keep traces by policy (default off).")
+    var samplingTailEnabled: Bool?
+    @Option(help: "sampling.tail.decision_wait: time from a trace's first span to its decision (default 10s).")
+    var samplingTailDecisionWait: String?
+    @Option(help: "sampling.tail.max_traces: most traces held before the oldest are decided early (default 100000).")
+    var samplingTailMaxTraces: String?
+    @Option(help: "sampling.tail.max_bytes: most span bytes held before the oldest are decided early (default 256MiB).")
+    var samplingTailMaxBytes: String?
+    @Option(help: "sampling.tail.decision_cache_size: decisions remembered for late spans (default 100000).")
+    var samplingTailDecisionCacheSize: String?
 
     func run() async throws {
         let configuration: SkeinConfiguration
@@ -91,10 +107,16 @@ struct Serve: AsyncParsableCommand {
             ("otlp.retry_after_seconds", otlpRetryAfterSeconds), ("otlp.grpc.listen", otlpGrpcListen),
             ("otlp.grpc.max_message_mib", otlpGrpcMaxMessageMib), ("otlp.http.listen", otlpHttpListen),
             ("otlp.http.max_body_mib", otlpHttpMaxBodyMib), ("otlp.http.cors.max_age_seconds", otlpHttpCorsMaxAgeSeconds),
-            ("query.listen", queryListen), ("query.ui_dir", uiDir), ("log.level", logLevel),
+            ("query.listen", queryListen), ("query.ui_dir", uiDir), ("log.level", logLevel), ("rollups.flush_interval", rollupsFlushInterval),
+            ("sampling.head.default_rate", samplingHeadDefaultRate), ("sampling.tail.enabled", samplingTailEnabled.map { String($0) }),
+            ("sampling.tail.decision_wait", samplingTailDecisionWait), ("sampling.tail.max_traces", samplingTailMaxTraces),
+            ("sampling.tail.max_bytes", samplingTailMaxBytes), ("sampling.tail.decision_cache_size", samplingTailDecisionCacheSize),
         ]
         for (key, value) in flags { if let value { settings.override(key, .scalar(value)) } }
         if !otlpHttpCorsAllowedOrigin.isEmpty { settings.override("otlp.http.cors.allowed_origins", .list(otlpHttpCorsAllowedOrigin)) }
+        if !samplingHeadServiceRate.isEmpty {
+            settings.override("sampling.head.service_rates", try .serviceRates(fromFlags: samplingHeadServiceRate))
+        }
         return settings
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import SkeinSampling
 import SkeinServer
 import SkeinTesting
 
@@ -26,11 +27,11 @@ final class TestServer: Sendable {
         return configuration
     }
 
-    init(_ configuration: SkeinConfiguration) async throws {
+    init(_ configuration: SkeinConfiguration, samplingClock: any SamplingClock = SystemSamplingClock()) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         self.configuration = configuration
-        let server = try SkeinServer(configuration: configuration, logger: logger, signals: [])
+        let server = try SkeinServer(configuration: configuration, logger: logger, signals: [], samplingClock: samplingClock)
         self.server = server
         task = Task { try await server.run() }
         let ports = await server.listeningPorts()

@@ -1,0 +1,188 @@
+import SkeinCore
+
+/// The tail sampler's state as a plain value: traces held until due, traces being decided, the
+/// decision cache, and kept traces storage has not taken yet. The sampler changes it under one
+/// lock; no method does I/O or evaluates policies (the sampler does both outside the lock).
+struct TailBuffer {
+    /// A trace waiting for its decision.
+    struct HeldTrace {
+        var firstSeenNanos: UInt64
+        var fragments: [HeldFragment]
+        var bytes: Int
+        var spans: Int
+    }
+
+    /// A trace taken out for a decision; until `finish`, spans arriving for it wait beside it.
+    struct TakenTrace {
+        var key: TraceKey
+        var fragments: [HeldFragment]
+        /// Why it was decided before its wait was over; nil when it was due.
+        var early: EarlyReason?
+    }
+
+    enum EarlyReason: String, Sendable, CaseIterable {
+        case maxTraces = "max_traces"
+        case maxBytes = "max_bytes"
+    }
+
+    /// A kept trace that storage refused; retried on every tick.
+    struct UnwrittenTrace {
+        var key: TraceKey
+        var inclusion: Inclusion
+        var fragments: [HeldFragment]
+        var bytes: Int
+    }
+
+    let decisionWaitNanos: UInt64
+    let maxTraces: Int
+    let maxBytes: Int
+
+    private var pending: [TraceKey: HeldTrace] = [:]
+    /// Pending traces in arrival order (oldest first), for due and early decisions.
+    private var arrivals = FIFOQueue<(key: TraceKey, firstSeenNanos: UInt64)>()
+    private var deciding: [TraceKey: (bytes: Int, spans: Int, late: [HeldFragment])] = [:]
+    private(set) var cache: DecisionCache
+    private(set) var unwritten: [UnwrittenTrace] = []
+    private(set) var unwrittenBytes = 0
+    /// Bytes and spans of pending and deciding traces, and of decided ones still being written.
+    private(set) var heldBytes = 0
+    private(set) var heldSpans = 0
+    /// Decided traces whose spans are still being written or removed (`finish` to `settled`).
+    private var settlingTraces = 0
+
+    init(configuration: TailSamplingConfiguration) {
+        decisionWaitNanos = configuration.decisionWaitNanos
+        maxTraces = configuration.maxTraces
+        maxBytes = configuration.maxBytes
+        cache = DecisionCache(capacity: configuration.decisionCacheSize)
+    }
+
+    /// Traces pending, being decided, or decided and still being written.
+    var heldTraces: Int { pending.count + deciding.count + settlingTraces }
+
+    func decision(for key: TraceKey) -> CachedDecision? { cache[key] }
+
+    /// What happened to fragments handed to `admit`.
+    struct Admission {
+        /// Fragments whose trace was decided while they were being written: they follow it.
+        var decided: [(fragment: HeldFragment, decision: CachedDecision)] = []
+        /// The oldest traces, taken out to keep within the bounds; decide them now.
+        var early: [TakenTrace] = []
+    }
+
+    /// Adds durable fragments to their traces (a new trace's wait starts at its first fragment),
+    /// then takes out the oldest traces while over `maxTraces` or `maxBytes` (unless
+    /// `applyingBounds` is false: reloading at startup leaves that to the first decision pass).
+    mutating func admit(_ fragments: [HeldFragment], applyingBounds: Bool = true) -> Admission {
+        var admission = Admission()
+        for fragment in fragments {
+            let key = TraceKey(tenant: fragment.id.tenant, traceID: fragment.id.traceID)
+            let bytes = fragment.estimatedBytes
+            let spans = fragment.group.spans.count
+            if let decision = cache[key] {
+                admission.decided.append((fragment, decision))
+            } else if deciding[key] != nil {
+                deciding[key]!.late.append(fragment)
+                deciding[key]!.bytes += bytes
+                deciding[key]!.spans += spans
+                heldBytes += bytes
+                heldSpans += spans
+            } else {
+                if pending[key] == nil {
+                    pending[key] = HeldTrace(firstSeenNanos: fragment.receivedNanos, fragments: [], bytes: 0, spans: 0)
+                    arrivals.append((key, fragment.receivedNanos))
+                }
+                pending[key]!.fragments.append(fragment)
+                pending[key]!.bytes += bytes
+                pending[key]!.spans += spans
+                heldBytes += bytes
+                heldSpans += spans
+            }
+        }
+        if applyingBounds { admission.early = takeOverflow() }
+        return admission
+    }
+
+    /// Takes out every trace whose wait is over at `nowNanos`.
+    mutating func takeDue(nowNanos: UInt64) -> [TakenTrace] {
+        var taken: [TakenTrace] = []
+        while let oldest = arrivals.first, oldest.firstSeenNanos &+ decisionWaitNanos <= nowNanos {
+            taken.append(takeOldest(early: nil))
+        }
+        return taken
+    }
+
+    /// Takes out the oldest traces while more than `maxTraces` or `maxBytes` are held, not
+    /// counting the traces taken here (they are freed as soon as the caller has decided them).
+    /// Traces other calls are deciding or writing do count, so memory stays within the bounds
+    /// once those finish, at the cost of deciding a few traces earlier than strictly needed.
+    mutating func takeOverflow() -> [TakenTrace] {
+        var taken: [TakenTrace] = []
+        var takenBytes = 0
+        while !arrivals.isEmpty {
+            let early: EarlyReason
+            if heldTraces - taken.count > maxTraces {
+                early = .maxTraces
+            } else if heldBytes - takenBytes > maxBytes {
+                early = .maxBytes
+            } else {
+                break
+            }
+            takenBytes += pending[arrivals.first!.key]!.bytes
+            taken.append(takeOldest(early: early))
+        }
+        return taken
+    }
+
+    private mutating func takeOldest(early: EarlyReason?) -> TakenTrace {
+        let key = arrivals.popFirst()!.key
+        let trace = pending.removeValue(forKey: key)!
+        deciding[key] = (trace.bytes, trace.spans, [])
+        return TakenTrace(key: key, fragments: trace.fragments, early: early)
+    }
+
+    /// Records the decision of a taken trace and returns the fragments that arrived for it
+    /// meanwhile (they follow the decision too), with the bytes and spans the trace holds; from
+    /// now on its spans count as held until `settled`.
+    mutating func finish(_ key: TraceKey, decision: CachedDecision) -> (late: [HeldFragment], bytes: Int, spans: Int) {
+        cache.record(decision, for: key)
+        guard let entry = deciding.removeValue(forKey: key) else { return ([], 0, 0) }
+        settlingTraces += 1
+        return (entry.late, entry.bytes, entry.spans)
+    }
+
+    /// Decided traces are written (or handed to `addUnwritten`) and removed: their memory is free.
+    mutating func settled(traces: Int, bytes: Int, spans: Int) {
+        settlingTraces -= traces
+        heldBytes -= bytes
+        heldSpans -= spans
+    }
+
+    /// Keeps a kept trace that storage refused, to retry later.
+    mutating func addUnwritten(_ trace: UnwrittenTrace) {
+        unwritten.append(trace)
+        unwrittenBytes += trace.bytes
+    }
+
+    mutating func takeUnwritten() -> [UnwrittenTrace] {
+        defer {
+            unwritten = []
+            unwrittenBytes = 0
+        }
+        return unwritten
+    }
+}
+
+extension HeldFragment {
+    /// Memory a held fragment takes, roughly: its bytes plus per-object overhead. Resource bytes
+    /// shared by fragments of one request are counted for each, which errs on the safe side.
+    var estimatedBytes: Int {
+        var bytes = 128 + group.encodedResourceScope.count + group.serviceName.utf8.count
+        for attribute in group.resourceAttributes { bytes += 40 + attribute.key.utf8.count + attribute.value.utf8.count }
+        for span in group.spans {
+            bytes += 200 + span.encodedSpan.count + span.name.utf8.count + span.traceState.utf8.count + (span.peerService?.utf8.count ?? 0)
+            for attribute in span.attributes { bytes += 40 + attribute.key.utf8.count + attribute.value.utf8.count }
+        }
+        return bytes
+    }
+}
