@@ -177,7 +177,7 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/SkeinTesting"
         ),
-        .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
+        .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore", "SkeinTesting"]),
         .testTarget(
             name: "SkeinOTLPTests",
             dependencies: ["SkeinOTLP", "OTLPProto", "SkeinTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]

@@ -1,3 +1,5 @@
+import SkeinCore
+
 /// Edits of a serialized OTLP `Span` that leave every other field byte for byte as received.
 ///
 /// Sampling changes only `trace_state` (field 3, otlp-wire.md §1.4) when it raises or erases the
@@ -33,26 +35,13 @@ package enum EncodedSpan {
         out.append(contentsOf: traceState.utf8)
     }
 
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
-    }
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) { Varint.append(value, to: &out) }
 
     private static func readVarint(_ bytes: [UInt8], _ offset: inout Int) throws(OTLPDecodingError) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count, shift < 64 {
-            let byte = bytes[offset]
-            offset += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
+        guard let value = bytes.withUnsafeBytes({ Varint.read($0, at: &offset) }) else {
+            throw OTLPDecodingError("span bytes end inside a varint")
         }
-        throw OTLPDecodingError("span bytes end inside a varint")
+        return value
     }
 
     /// Moves `offset` past one field's value of the given wire type.

@@ -1,19 +1,7 @@
 import Foundation
 @testable import SkeinCore
+import SkeinTesting
 import Testing
-
-/// SplitMix64: a small deterministic generator so every run checks the same data.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
 
 struct LatencySketchTests {
     /// Durations in nanoseconds, several shapes including heavy tails and exact zeros.

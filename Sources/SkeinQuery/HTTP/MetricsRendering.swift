@@ -98,11 +98,8 @@ enum MetricsRendering {
     static func latencyCSV(_ report: ServiceMetrics.LatencyReport, quantiles: [Double]) -> Response {
         let quantileColumns = quantiles.map { "p\(JSONWriter.shortest($0 * 100))_ms" }
         var csv = CSV(header: ["time", "calls", "errors", "call_rate_per_s", "error_rate"] + quantileColumns)
-        func fields(_ red: REDRow) -> [String] {
-            [String(red.calls), String(red.errors), CSV.number(red.callRate), CSV.number(red.errorRate)] + red.latencyMillis.map(CSV.number)
-        }
-        csv.row(["window"] + fields(report.summary))
-        for (minute, red) in report.series { csv.row([RFC3339.format(nanos: minute * 60_000_000_000)] + fields(red)) }
+        csv.row(["window"] + redFields(report.summary))
+        for (minute, red) in report.series { csv.row([RFC3339.format(nanos: minute * 60_000_000_000)] + redFields(red)) }
         return csv.response(filename: "latency.csv")
     }
 
