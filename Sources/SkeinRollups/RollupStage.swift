@@ -1,12 +1,25 @@
 package import SkeinCore
+import Synchronization
 
-/// The pipeline stage that sees every span before sampling: it adds the batch's operation
-/// rollups and the dependency edges its spans complete to the batch, then hands it on. The
-/// deltas travel inside the batch, so they are written in the same atomic write that
-/// acknowledges it and survive a crash exactly as the spans do.
-package struct RollupStage: SpanBatchConsumer {
+/// The pipeline stage that sees every span before sampling: it folds each acknowledged batch's
+/// operation rollups and the dependency edges its spans complete into an in-memory table, and
+/// `flush` (every `rollups.flush_interval`, and at shutdown) writes that table in one write.
+///
+/// Why not write the deltas inside each acknowledged batch, which would survive kill -9: RocksDB
+/// turns off concurrent memtable inserts for any write group holding a merge operand, and the
+/// memtable inserts are the largest cost of ingest; measured, that took ingest to 76% of its
+/// rate without rollups (plain puts instead: 96%). So a crash loses at most the last flush
+/// interval of rollups; a graceful stop loses nothing. Queries see the table not yet written
+/// too (`pendingDeltas`), so figures are current to the request.
+package final class RollupStage: SpanBatchConsumer, Sendable {
     private let next: any SpanBatchConsumer
     package let dependencies: DependencyTracker
+    private let pending = Mutex<[Tenant: [PendingKey: RollupValue]]>([:])
+
+    private struct PendingKey: Hashable {
+        var subject: RollupDelta.Subject
+        var minute: UInt64
+    }
 
     package init(next: any SpanBatchConsumer, dependencies: DependencyTracker) {
         self.next = next
@@ -14,24 +27,44 @@ package struct RollupStage: SpanBatchConsumer {
     }
 
     package func consume(_ batch: SpanBatch) async throws {
-        var batch = batch
         let deltas = OperationRollups.deltas(for: batch) + dependencies.observe(batch)
-        batch.rollups = RollupDelta.combined(batch.rollups + deltas)
         try await next.consume(batch)
+        // Only acknowledged spans count: a refused request will be sent again.
+        add([batch.tenant: deltas])
     }
 
-    /// Writes the edges of callees that never reported once their wait is over (called every
-    /// few seconds, and with `drain` at shutdown). Edges that cannot be written are kept for
-    /// the next call.
-    package func writeExpiredEdges(drain: Bool = false) async throws {
-        let edges = drain ? dependencies.drain() : dependencies.takeExpiredEdges()
-        var unwritten = edges
-        for (tenant, deltas) in edges {
+    private func add(_ deltas: [Tenant: [RollupDelta]]) {
+        pending.withLock { pending in
+            for (tenant, list) in deltas {
+                for delta in list { pending[tenant, default: [:]][PendingKey(subject: delta.subject, minute: delta.minute), default: RollupValue()].merge(delta.value) }
+            }
+        }
+    }
+
+    /// The rollups not yet written, for queries to add to what the store holds.
+    package func pendingDeltas(tenant: Tenant) -> [RollupDelta] {
+        pending.withLock { pending in
+            (pending[tenant] ?? [:]).map { RollupDelta(subject: $0.key.subject, minute: $0.key.minute, value: $0.value) }
+        }
+    }
+
+    /// Writes the table (with the edges of callees that never reported whose wait is over, or
+    /// with `drain` every waiting edge) as one batch per tenant. What cannot be written stays
+    /// in the table for the next flush.
+    package func flush(drain: Bool = false) async throws {
+        add(drain ? dependencies.drain() : dependencies.takeExpiredEdges())
+        let taken = pending.withLock { pending in
+            defer { pending = [:] }
+            return pending
+        }
+        var unwritten = taken
+        for (tenant, table) in taken {
             do {
-                try await next.consume(SpanBatch(tenant: tenant, groups: [], rollups: RollupDelta.combined(deltas)))
+                let rollups = table.map { RollupDelta(subject: $0.key.subject, minute: $0.key.minute, value: $0.value) }
+                try await next.consume(SpanBatch(tenant: tenant, groups: [], rollups: rollups))
                 unwritten[tenant] = nil
             } catch {
-                dependencies.restore(unwritten)
+                add(unwritten.mapValues { table in table.map { RollupDelta(subject: $0.key.subject, minute: $0.key.minute, value: $0.value) } })
                 throw error
             }
         }

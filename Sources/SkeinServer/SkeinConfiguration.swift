@@ -15,13 +15,16 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package var otlpHTTP = OTLPHTTPConfiguration()
     package var query = QueryConfiguration()
     package var sampling = SamplingConfiguration()
+    /// `rollups.flush_interval`, `--rollups-flush-interval`: how often rollups gathered in memory
+    /// are written (a kill -9 loses at most this much of them). Default 10 s.
+    package var rollupFlushIntervalNanos: UInt64 = 10_000_000_000
     /// `log.level`, `--log-level`: trace, debug, info, notice, warning, error, critical. Default info.
     package var logLevel: Logger.Level = .info
 
     package init() {}
 
     /// The sections a file may hold.
-    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log",
+    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log", "rollups",
                                         "sampling", "sampling.head", "sampling.tail"]
 
     /// Every setting's dotted key.
@@ -31,7 +34,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "otlp.max_in_flight_mib", "otlp.retry_after_seconds", "otlp.grpc.listen", "otlp.grpc.max_message_mib",
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
         "query.listen", "query.ui_dir", "query.max_spans_per_trace",
-        "log.level",
+        "log.level", "rollups.flush_interval",
         "sampling.head.default_rate", "sampling.head.service_rates", "sampling.tail.enabled", "sampling.tail.decision_wait",
         "sampling.tail.max_traces", "sampling.tail.max_bytes", "sampling.tail.decision_cache_size", "sampling.tail.policies",
     ]
@@ -71,6 +74,12 @@ package struct SkeinConfiguration: Sendable, Equatable {
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }
         if let spans = try reader.integer("query.max_spans_per_trace", in: 1...10_000_000) { query.maxSpansPerTrace = spans }
         sampling = try SamplingConfiguration(reading: reader)
+        if let text = try reader.string("rollups.flush_interval") {
+            guard let nanos = GoDuration.parseNanos(text), nanos >= 100_000_000, nanos <= 600_000_000_000 else {
+                throw ConfigurationError(key: "rollups.flush_interval", rule: "must be a duration from 100ms to 10m, e.g. 10s (got '\(text)')")
+            }
+            rollupFlushIntervalNanos = UInt64(nanos)
+        }
 
         if let level = try reader.string("log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

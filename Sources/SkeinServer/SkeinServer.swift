@@ -43,7 +43,7 @@ package final class SkeinServer: Sendable {
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
-            rollups: store,
+            rollups: LiveRollupReader(store: store, stage: rollups),
             logger: logger,
             samplingStatus: sampling.status
         ) { port in
@@ -55,7 +55,7 @@ package final class SkeinServer: Sendable {
                 .init(service: StorageService(store: store), serviceName: "storage"),
                 .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
                 .init(service: sampling.service, serviceName: "tail-sampling"),
-                .init(service: DependencyEdgeService(stage: rollups, logger: logger), serviceName: "dependency-edges"),
+                .init(service: RollupFlushService(stage: rollups, interval: .nanoseconds(Int64(configuration.rollupFlushIntervalNanos)), logger: logger), serviceName: "rollups"),
                 .init(service: grpcReceiver, serviceName: "otlp-grpc"),
                 .init(service: otlpApplication, serviceName: "otlp-http"),
                 .init(service: queryApplication, serviceName: "query"),

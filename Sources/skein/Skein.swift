@@ -50,6 +50,8 @@ struct Serve: AsyncParsableCommand {
     var uiDir: String?
     @Option(help: "log.level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
+    @Option(help: "rollups.flush_interval: how often rollups gathered in memory are written (default 10s).")
+    var rollupsFlushInterval: String?
     @Option(help: "sampling.head.default_rate: share of traces kept at ingest, 0 to 1 (default 1).")
     var samplingHeadDefaultRate: String?
     @Option(help: "sampling.head.service_rates: a service's own rate, as service=rate; repeatable (default none).")
@@ -105,7 +107,7 @@ struct Serve: AsyncParsableCommand {
             ("otlp.retry_after_seconds", otlpRetryAfterSeconds), ("otlp.grpc.listen", otlpGrpcListen),
             ("otlp.grpc.max_message_mib", otlpGrpcMaxMessageMib), ("otlp.http.listen", otlpHttpListen),
             ("otlp.http.max_body_mib", otlpHttpMaxBodyMib), ("otlp.http.cors.max_age_seconds", otlpHttpCorsMaxAgeSeconds),
-            ("query.listen", queryListen), ("query.ui_dir", uiDir), ("log.level", logLevel),
+            ("query.listen", queryListen), ("query.ui_dir", uiDir), ("log.level", logLevel), ("rollups.flush_interval", rollupsFlushInterval),
             ("sampling.head.default_rate", samplingHeadDefaultRate), ("sampling.tail.enabled", samplingTailEnabled.map { String($0) }),
             ("sampling.tail.decision_wait", samplingTailDecisionWait), ("sampling.tail.max_traces", samplingTailMaxTraces),
             ("sampling.tail.max_bytes", samplingTailMaxBytes), ("sampling.tail.decision_cache_size", samplingTailDecisionCacheSize),

@@ -1,5 +1,5 @@
 import Foundation
-import SkeinCore
+@testable import SkeinCore
 import Testing
 
 /// SplitMix64: a small deterministic generator so every run checks the same data.
@@ -101,5 +101,14 @@ struct LatencySketchTests {
         #expect(LatencySketch.nearestRank(0.951, of: 100) == 96)
         #expect(LatencySketch.nearestRank(0, of: 10) == 1)
         #expect(LatencySketch.nearestRank(1, of: 10) == 10)
+    }
+}
+
+extension LatencySketchTests {
+    @Test func writtenOutConstantsMatchTheirFormulas() {
+        let alpha = LatencySketch.relativeAccuracy
+        #expect(LatencySketch.gamma == (1 + alpha) / (1 - alpha))
+        #expect(LatencySketch.logGamma == log(LatencySketch.gamma))
+        #expect(LatencySketch.maxIndex == LatencySketch.bucketIndex(1 << 53))
     }
 }

@@ -35,7 +35,9 @@ struct OperationRollupsTests {
             ("web", [Spans.span(5, name: "GET /")]),
         ])
         let deltas = OperationRollups.deltas(for: batch)
-        #expect(deltas.count == 4)
+        #expect(deltas.count == 8)  // 4 operation deltas, 4 per-service totals
+        let cartTotal = deltas.first { $0.subject == .service(service: "cart", kind: .server) && $0.minute == 2 }
+        #expect(cartTotal?.value.calls == 2)
         let cartMinute2 = deltas.first { $0.subject == .operation(service: "cart", kind: .server, name: "op") && $0.minute == 2 }
         #expect(cartMinute2?.value.calls == 2)
         #expect(cartMinute2?.value.errors == 1)

@@ -20,6 +20,11 @@ import Testing
     /// (200 ms); each calls cart (client span → cart server span) and one calls payments-db,
     /// which never reports.
     static func seed(_ server: TestServer) async throws {
+        let reply = try await server.otlp(body: try seedRequest(), headers: ["Content-Type": "application/x-protobuf"])
+        #expect(reply.status == 200)
+    }
+
+    static func seedRequest() throws -> Data {
         var spans: [OTLPResourceSpans] = []
         for index in 1...15 {
             let trace = TraceID(high: 0xB, low: UInt64(index))
@@ -39,9 +44,7 @@ import Testing
                 OTLPBuilders.span(trace: trace, id: 3, parent: 2, name: "GetCart", startNanos: start + 2_000, durationNanos: 4_000_000),
             ]))
         }
-        let reply = try await server.otlp(body: try OTLPBuilders.request(spans).serializedData(),
-                                          headers: ["Content-Type": "application/x-protobuf"])
-        #expect(reply.status == 200)
+        return try OTLPBuilders.request(spans).serializedData()
     }
 
     func withServer(_ body: (TestServer, TemporaryDirectory) async throws -> Void) async throws {

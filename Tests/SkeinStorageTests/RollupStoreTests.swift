@@ -21,7 +21,7 @@ import Testing
     }
 
     func total(_ store: SpanStore, _ service: String, _ minutes: Range<UInt64>) async throws -> RollupValue {
-        try await store.operationRollups(tenant: .single, service: service, minutes: minutes) { _, _, _ in 0 }[0] ?? RollupValue()
+        try await store.operationRollups(tenant: .single, service: service, minutes: minutes, hourly: false) { _, _, _ in 0 }[0] ?? RollupValue()
     }
 
     @Test func deltasAddUpAcrossBatchesFlushesAndReopening() async throws {
@@ -47,13 +47,38 @@ import Testing
         #expect(try await total(store, "checkout", 100..<103) == expected)
         #expect(try await store.rollupServices(tenant: .single) == ["checkout", "other"])
         // Minute ranges are half-open and group as asked.
-        let perMinute = try await store.operationRollups(tenant: .single, service: "checkout", minutes: 101..<103) { minute, _, _ in minute }
+        let perMinute = try await store.operationRollups(tenant: .single, service: "checkout", minutes: 101..<103, hourly: false) { minute, _, _ in minute }
         #expect(Set(perMinute.keys) == [101, 102])
         #expect(try await total(store, "checkout", 0..<100).calls == 0)
         let edges = try await store.edgeRollups(tenant: .single, minutes: 0..<1_000) { _, parent, child in "\(parent)>\(child)" }
         #expect(edges.mapValues(\.calls) == ["web>checkout": 1])
         // Tenants never see each other's rollups.
         #expect(try await store.rollupServices(tenant: Tenant("other-tenant")).isEmpty)
+    }
+
+    @Test func hourlyRecordsGiveTheSameSumsAsMinutesForAnyRange() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SpanStore(configuration: .init(dataDirectory: directory.path))
+        defer { store.close() }
+        for minute in UInt64(50)..<250 {
+            var total = RollupValue()
+            let delta = Self.delta("svc", minute: minute, millis: [minute, minute * 3], errors: Int(minute % 2))
+            total.merge(delta.value)
+            try await store.consume(SpanBatch(tenant: .single, groups: [], rollups: [
+                delta, RollupDelta(subject: .service(service: "svc", kind: .server), minute: minute, value: total),
+            ]))
+        }
+        for range in [UInt64(0)..<300, 55..<125, 60..<180, 61..<179, 100..<110, 120..<240] {
+            let byMinute = try await store.operationRollups(tenant: .single, service: "svc", minutes: range, hourly: false) { _, _, _ in 0 }[0]
+            let byHour = try await store.operationRollups(tenant: .single, service: "svc", minutes: range, hourly: true) { _, _, _ in 0 }[0]
+            #expect(byMinute == byHour, "\(range)")
+            let totals = try await store.serviceRollups(tenant: .single, service: "svc", minutes: range, hourly: true) { _, _ in 0 }[0]
+            #expect(totals == byMinute, "\(range)")
+            // Whole hours arrive at their first minute.
+            let keys = try await store.operationRollups(tenant: .single, service: "svc", minutes: range, hourly: true) { minute, _, _ in minute }.keys
+            #expect(keys.allSatisfy { range.contains($0) })
+        }
     }
 
     @Test func rollupsExpireWithTheirPartition() async throws {

@@ -34,9 +34,7 @@ package struct RollupValue: Sendable, Equatable {
         guard bytes.first == Self.format else { return false }
         var position = 1
         guard let moreErrors = Varint.read(bytes, at: &position) else { return false }
-        var end = position
-        guard LatencySketch.validate(encoded: bytes, at: &end), end == bytes.count else { return false }
-        guard latency.merge(encoded: bytes, at: &position) else { return false }
+        guard latency.merge(encoded: bytes, at: &position, end: bytes.count) else { return false }
         errors += moreErrors
         return true
     }
@@ -53,6 +51,9 @@ package struct RollupDelta: Sendable, Equatable {
     package enum Subject: Hashable, Sendable {
         /// Spans of one service, kind and operation (span name).
         case operation(service: String, kind: SpanKind, name: String)
+        /// Spans of one service and kind, all operations together: what the services table and a
+        /// service's latency read, so a day of them is 1,440 records per kind, not per operation.
+        case service(service: String, kind: SpanKind)
         /// Calls from one service to another (a dependency edge).
         case edge(parent: String, child: String)
     }

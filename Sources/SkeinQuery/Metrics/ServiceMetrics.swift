@@ -44,7 +44,7 @@ package struct ServiceMetrics: Sendable {
     package func services(tenant: Tenant, window: MetricsWindow, kinds: Set<SpanKind>) async throws -> [ServiceRow] {
         var rows: [ServiceRow] = []
         for service in try await reader.rollupServices(tenant: tenant) {
-            let sums = try await reader.operationRollups(tenant: tenant, service: service, minutes: window.minutes) { _, kind, _ in
+            let sums = try await reader.serviceRollups(tenant: tenant, service: service, minutes: window.minutes, hourly: true) { _, kind in
                 kinds.contains(kind) ? true : nil
             }
             rows.append(ServiceRow(service: service, red: REDRow(sums[true] ?? RollupValue(), seconds: window.elapsedSeconds,
@@ -67,9 +67,18 @@ package struct ServiceMetrics: Sendable {
     package func latency(tenant: Tenant, service: String, window: MetricsWindow, quantiles: [Double],
                          operation: String?, kinds: Set<SpanKind>) async throws -> LatencyReport {
         let stepMinutes = window.stepMinutes
-        let sums = try await reader.operationRollups(tenant: tenant, service: service, minutes: window.minutes) { (minute: UInt64, kind: SpanKind, name: String) -> UInt64? in
-            guard kinds.contains(kind), operation == nil || operation == name else { return nil }
-            return minute - minute % stepMinutes
+        // Hourly records fit any step of whole hours (steps are aligned to the epoch).
+        let hourly = stepMinutes % 60 == 0
+        let sums: [UInt64: RollupValue]
+        if let operation {
+            sums = try await reader.operationRollups(tenant: tenant, service: service, minutes: window.minutes, hourly: hourly) { (minute: UInt64, kind: SpanKind, name: String) -> UInt64? in
+                guard kinds.contains(kind), operation == name else { return nil }
+                return minute - minute % stepMinutes
+            }
+        } else {
+            sums = try await reader.serviceRollups(tenant: tenant, service: service, minutes: window.minutes, hourly: hourly) { (minute: UInt64, kind: SpanKind) -> UInt64? in
+                kinds.contains(kind) ? minute - minute % stepMinutes : nil
+            }
         }
         var total = RollupValue()
         for value in sums.values { total.merge(value) }
@@ -92,7 +101,7 @@ package struct ServiceMetrics: Sendable {
             var name: String
             var kind: SpanKind
         }
-        let sums = try await reader.operationRollups(tenant: tenant, service: service, minutes: window.minutes) { _, kind, name in
+        let sums = try await reader.operationRollups(tenant: tenant, service: service, minutes: window.minutes, hourly: true) { _, kind, name in
             kinds.contains(kind) ? Key(name: name, kind: kind) : nil
         }
         return sums.map { key, value in

@@ -41,9 +41,14 @@ package struct ServicePerformanceMetrics: Sendable {
         var result: [Series] = []
         for service in query.services {
             let grouped = query.groupByOperation
-            let sums = try await reader.operationRollups(tenant: tenant, service: service, minutes: minutes) { minute, kind, name in
-                query.kinds.contains(kind) ? MinuteKey(operation: grouped ? name : "", minute: minute) : nil
-            }
+            let kinds = query.kinds
+            let sums: [MinuteKey: RollupValue] = grouped
+                ? try await reader.operationRollups(tenant: tenant, service: service, minutes: minutes, hourly: false) { minute, kind, name in
+                    kinds.contains(kind) ? MinuteKey(operation: name, minute: minute) : nil
+                }
+                : try await reader.serviceRollups(tenant: tenant, service: service, minutes: minutes, hourly: false) { minute, kind in
+                    kinds.contains(kind) ? MinuteKey(operation: "", minute: minute) : nil
+                }
             var perOperation: [String: [UInt64: RollupValue]] = [:]
             for (key, value) in sums { perOperation[key.operation, default: [:]][key.minute] = value }
             for operation in perOperation.keys.sorted() {

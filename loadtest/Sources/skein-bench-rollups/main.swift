@@ -1,7 +1,7 @@
 // skein-bench-rollups: how long the SRE questions take over a full day of rollups.
 //
-// Writes 24 hours of per-minute rollups for a few services (each with `--operations`
-// operations and both server and client kinds, ~200 calls per operation-minute with log-normal
+// Writes 24 hours of per-minute rollups for a few services, as ingest does (each with
+// `--operations` operations and both server and client kinds, plus the per-service totals; ~200 calls per operation-minute with log-normal
 // latencies), flushes and compacts, then times: the 24 h latency series of one service
 // (default step → 288 points), its operations table, and the services table. Prints p50 / p95 /
 // max over `--repeat` runs of each.
@@ -43,8 +43,9 @@ var records = 0
 for minute in firstMinute...lastMinute {
     var deltas: [RollupDelta] = []
     for service in 0..<serviceCount {
-        for operation in 0..<operationCount {
-            for kind in [SpanKind.server, .client] {
+        for kind in [SpanKind.server, .client] {
+            var total = RollupValue()
+            for operation in 0..<operationCount {
                 var value = RollupValue()
                 for _ in 0..<200 {
                     let normal = sqrt(-2 * log(max(random.unit(), 1e-300))) * cos(2 * .pi * random.unit())
@@ -52,7 +53,9 @@ for minute in firstMinute...lastMinute {
                 }
                 deltas.append(RollupDelta(subject: .operation(service: "service-\(service)", kind: kind, name: "operation-\(operation)"),
                                           minute: minute, value: value))
+                total.merge(value)
             }
+            deltas.append(RollupDelta(subject: .service(service: "service-\(service)", kind: kind), minute: minute, value: total))
         }
     }
     records += deltas.count

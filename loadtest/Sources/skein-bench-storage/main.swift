@@ -8,13 +8,14 @@
 // their ratios, the decode+validate and rollup CPU per span, index writes per span and bytes on
 // disk per span.
 //
-//   skein-bench-storage [--spans N] [--batch 200] [--writers 4] [--dir /tmp/skein-bench]
+//   skein-bench-storage [--spans N] [--batch 200] [--writers 4] [--rounds 3] [--dir /tmp/skein-bench]
 import Foundation
 import SkeinCore
 import SkeinLoadGen
 import SkeinOTLP
 import SkeinRollups
 import SkeinStorage
+import Synchronization
 
 func argument(_ name: String, _ fallback: Int) -> Int {
     guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count,
@@ -60,6 +61,7 @@ let rollupSeconds = Date().timeIntervalSince(rollupStart)
 
 /// Writes every batch with `writers` concurrent writers; returns spans per second and disk bytes.
 func run(_ name: String, batches shared: [SpanBatch], spans: Int, root: String, writers: Int,
+         finish: @escaping @Sendable (SpanStore) async throws -> Void = { _ in },
          write: @escaping @Sendable (SpanStore, SpanBatch) async throws -> Void) async throws -> (Double, Int) {
     let directory = root + "/" + name
     try? FileManager.default.removeItem(atPath: directory)
@@ -73,6 +75,7 @@ func run(_ name: String, batches shared: [SpanBatch], spans: Int, root: String, 
         }
         try await group.waitForAll()
     }
+    try await finish(store)
     let seconds = Date().timeIntervalSince(start)
     try store.flush()
     let disk = store.diskUsageBytes()
@@ -84,18 +87,38 @@ func run(_ name: String, batches shared: [SpanBatch], spans: Int, root: String, 
 let (rawRate, rawDisk) = try await run("raw", batches: batches, spans: spans, root: root, writers: writers) {
     try await $0.writeSpanRecordsOnly($1)
 }
-let (fullRate, fullDisk) = try await run("full", batches: batches, spans: spans, root: root, writers: writers) {
-    try await $0.consume($1)
+final class Stages: Sendable { let map = Mutex<[ObjectIdentifier: RollupStage]>([:]) }
+
+// consume with and without the rollup stage, alternating for `--rounds` rounds so drift in the
+// machine's load hits both alike; the medians are reported.
+var fullRates: [Double] = [], rollupRates: [Double] = []
+var fullDisk = 0, rollupDisk = 0
+for _ in 0..<argument("--rounds", 3) {
+    let full = try await run("full", batches: batches, spans: spans, root: root, writers: writers) { try await $0.consume($1) }
+    // One stage per store, flushed (its one write of the gathered rollups) inside the timing.
+    let stages = Stages()
+    @Sendable func stage(_ store: SpanStore) -> RollupStage {
+        stages.map.withLock { map in
+            if let stage = map[ObjectIdentifier(store)] { return stage }
+            let stage = RollupStage(next: store, dependencies: tracker)
+            map[ObjectIdentifier(store)] = stage
+            return stage
+        }
+    }
+    let rolled = try await run("rollups", batches: batches, spans: spans, root: root, writers: writers,
+                               finish: { try await stage($0).flush(drain: true) }) { try await stage($0).consume($1) }
+    fullRates.append(full.0)
+    rollupRates.append(rolled.0)
+    (fullDisk, rollupDisk) = (full.1, rolled.1)
 }
-let (rollupRate, rollupDisk) = try await run("rollups", batches: batches, spans: spans, root: root, writers: writers) {
-    try await RollupStage(next: $0, dependencies: tracker).consume($1)
-}
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+let fullRate = median(fullRates), rollupRate = median(rollupRates)
 print("spans: \(spans) in \(batches.count) batches of ~\(batchSize), \(writers) concurrent writers, WAL on, no fsync")
 print(String(format: "decode+validate (swift-protobuf): %.1f µs/span (%.0f spans/s on one core)", decodeSeconds * 1e6 / Double(spans), Double(spans) / decodeSeconds))
 print(String(format: "raw span puts:          %9.0f spans/s   disk %.1f bytes/span", rawRate, Double(rawDisk) / Double(spans)))
 print(String(format: "consume (all indexes):  %9.0f spans/s   disk %.1f bytes/span (%.0f%% of %.0f OTLP bytes/span received)",
              fullRate, Double(fullDisk) / Double(spans), 100 * Double(fullDisk) / Double(receivedBytes), Double(receivedBytes) / Double(spans)))
 print(String(format: "index + summary writes per span: %.2f; consume / raw = %.2fx slower", Double(indexWrites) / Double(spans), rawRate / fullRate))
-print(String(format: "consume + rollups:      %9.0f spans/s   disk %.1f bytes/span; %.1f%% of consume's rate", rollupRate,
-             Double(rollupDisk) / Double(spans), 100 * rollupRate / fullRate))
-print(String(format: "rollup stage CPU: %.2f µs/span, %.2f rollup merges per span", rollupSeconds * 1e6 / Double(spans), Double(deltaCount) / Double(spans)))
+print(String(format: "consume + rollups:      %9.0f spans/s   disk %.1f bytes/span; %.1f%% of consume's rate (medians of %d alternating rounds)",
+             rollupRate, Double(rollupDisk) / Double(spans), 100 * rollupRate / fullRate, fullRates.count))
+print(String(format: "rollup stage CPU: %.2f µs/span, %.2f rollup deltas per span into the in-memory table", rollupSeconds * 1e6 / Double(spans), Double(deltaCount) / Double(spans)))
