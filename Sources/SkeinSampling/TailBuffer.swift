@@ -66,41 +66,75 @@ struct TailBuffer {
     struct Admission {
         /// Fragments whose trace was decided while they were being written: they follow it.
         var decided: [(fragment: HeldFragment, decision: CachedDecision)] = []
-        /// The oldest traces, taken out to keep within the bounds; decide them now.
+        /// The oldest traces, taken out to make room; decide and settle them, then admit
+        /// `waiting` again.
         var early: [TakenTrace] = []
+        /// Fragments not admitted yet for lack of room; never empty unless `early` is.
+        var waiting: [HeldFragment] = []
     }
 
-    /// Adds durable fragments to their traces (a new trace's wait starts at its first fragment),
-    /// then takes out the oldest traces while over `maxTraces` or `maxBytes` (unless
-    /// `applyingBounds` is false: reloading at startup leaves that to the first decision pass).
+    /// Adds durable fragments to their traces (a new trace's wait starts at its first fragment).
+    ///
+    /// When they would take the buffer over `maxTraces` or `maxBytes`, it admits none of them
+    /// and takes out the oldest pending traces instead, enough to make room once those are
+    /// settled; the caller decides them and calls again. So the memory held stays within the
+    /// bounds, except when nothing is left to take (every held trace is being decided, or one
+    /// request alone is larger than the bound): then the fragments are admitted anyway.
+    /// `applyingBounds` false (reloading at startup) admits everything; the first decision
+    /// pass then takes the overflow.
     mutating func admit(_ fragments: [HeldFragment], applyingBounds: Bool = true) -> Admission {
         var admission = Admission()
+        var toAdmit: [HeldFragment] = []
+        var incomingBytes = 0
+        var newTraces = Set<TraceKey>()
         for fragment in fragments {
             let key = TraceKey(tenant: fragment.id.tenant, traceID: fragment.id.traceID)
-            let bytes = fragment.estimatedBytes
-            let spans = fragment.group.spans.count
             if let decision = cache[key] {
                 admission.decided.append((fragment, decision))
-            } else if deciding[key] != nil {
-                deciding[key]!.late.append(fragment)
-                deciding[key]!.bytes += bytes
-                deciding[key]!.spans += spans
-                heldBytes += bytes
-                heldSpans += spans
-            } else {
-                if pending[key] == nil {
-                    pending[key] = HeldTrace(firstSeenNanos: fragment.receivedNanos, fragments: [], bytes: 0, spans: 0)
-                    arrivals.append((key, fragment.receivedNanos))
-                }
-                pending[key]!.fragments.append(fragment)
-                pending[key]!.bytes += bytes
-                pending[key]!.spans += spans
-                heldBytes += bytes
-                heldSpans += spans
+                continue
+            }
+            toAdmit.append(fragment)
+            incomingBytes += fragment.estimatedBytes
+            if pending[key] == nil && deciding[key] == nil { newTraces.insert(key) }
+        }
+        if applyingBounds {
+            var takenBytes = 0
+            while heldTraces - admission.early.count + newTraces.count > maxTraces
+                    || heldBytes - takenBytes + incomingBytes > maxBytes, let oldest = arrivals.first {
+                let early: EarlyReason = heldTraces - admission.early.count + newTraces.count > maxTraces ? .maxTraces : .maxBytes
+                takenBytes += pending[oldest.key]!.bytes
+                // A trace of this very request may go early: its new fragments then follow the decision.
+                newTraces.remove(oldest.key)
+                admission.early.append(takeOldest(early: early))
+            }
+            if !admission.early.isEmpty {
+                admission.waiting = toAdmit
+                return admission
             }
         }
-        if applyingBounds { admission.early = takeOverflow() }
+        for fragment in toAdmit { add(fragment) }
         return admission
+    }
+
+    private mutating func add(_ fragment: HeldFragment) {
+        let key = TraceKey(tenant: fragment.id.tenant, traceID: fragment.id.traceID)
+        let bytes = fragment.estimatedBytes
+        let spans = fragment.group.spans.count
+        heldBytes += bytes
+        heldSpans += spans
+        if deciding[key] != nil {
+            deciding[key]!.late.append(fragment)
+            deciding[key]!.bytes += bytes
+            deciding[key]!.spans += spans
+            return
+        }
+        if pending[key] == nil {
+            pending[key] = HeldTrace(firstSeenNanos: fragment.receivedNanos, fragments: [], bytes: 0, spans: 0)
+            arrivals.append((key, fragment.receivedNanos))
+        }
+        pending[key]!.fragments.append(fragment)
+        pending[key]!.bytes += bytes
+        pending[key]!.spans += spans
     }
 
     /// Takes out every trace whose wait is over at `nowNanos`.

@@ -105,15 +105,25 @@ package final class TailSampler: Sendable {
         }
 
         if !fragments.isEmpty { try await storage.hold(fragments) }
-        let admission = buffer.withLock { $0.admit(fragments) }
+        // Durable now; into memory once there is room: over a bound, the oldest traces are
+        // decided and written first, so what is held never grows past it.
+        var waiting = fragments
+        var raced: [(fragment: HeldFragment, decision: CachedDecision)] = []
+        while !waiting.isEmpty {
+            let admission = buffer.withLock { $0.admit(waiting) }
+            raced += admission.decided
+            waiting = admission.waiting
+            if !admission.early.isEmpty { await settle(taken: admission.early, raced: []) }
+        }
 
         var out = batch
         out.groups = forward
         do {
             try await next.consume(out)
         } catch {
-            // The held fragments are durable and admitted; what was taken out must still be settled.
-            await settle(taken: admission.early, raced: admission.decided)
+            // The held fragments are durable and admitted; the ones that raced a decision must
+            // still follow it.
+            await settle(taken: [], raced: raced)
             throw error
         }
         counters.update {
@@ -121,7 +131,7 @@ package final class TailSampler: Sendable {
             $0.lateSpansDropped += lateDropped
             $0.spansForwarded += lateKept
         }
-        await settle(taken: admission.early, raced: admission.decided)
+        await settle(taken: [], raced: raced)
     }
 }
 

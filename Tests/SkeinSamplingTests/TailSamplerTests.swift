@@ -183,6 +183,28 @@ import Testing
         #expect(buffer.admit([try fragment(3)]).decided.map(\.fragment.id.sequence) == [3])
     }
 
+    @Test func overABoundNothingIsAdmittedUntilTheOldestAreSettled() throws {
+        var buffer = TailBuffer(configuration: Fixtures.tailConfiguration(Self.errorsOnly, maxTraces: 2))
+        func fragment(_ randomness: UInt64) throws -> HeldFragment {
+            let trace = Fixtures.traceID(randomness: randomness)
+            return HeldFragment(id: .init(tenant: .single, traceID: trace, sequence: randomness), receivedNanos: randomness,
+                                group: try Fixtures.batch([("a", [Fixtures.span(trace, 1)])]).groups[0])
+        }
+        _ = buffer.admit([try fragment(1), try fragment(2)])
+        var admission = buffer.admit([try fragment(3)])
+        #expect(admission.early.map(\.key.traceID) == [Fixtures.traceID(randomness: 1)] && admission.early[0].early == .maxTraces)
+        #expect(admission.waiting.map(\.id.sequence) == [3] && buffer.heldTraces == 2)
+        let finished = buffer.finish(admission.early[0].key, decision: CachedDecision(kept: false, inclusion: .certain))
+        buffer.settled(traces: 1, bytes: finished.bytes, spans: finished.spans)
+        admission = buffer.admit(admission.waiting)
+        #expect(admission.early.isEmpty && admission.waiting.isEmpty && buffer.heldTraces == 2)
+
+        // Nothing pending is left to take (both are being decided): admitted over the bound.
+        #expect(buffer.takeDue(nowNanos: 20_000_000_000).count == 2)
+        admission = buffer.admit([try fragment(4)])
+        #expect(admission.early.isEmpty && admission.waiting.isEmpty && buffer.heldTraces == 3)
+    }
+
     @Test func aProbabilisticKeepRaisesTheThresholdOfEveryStoredSpan() async throws {
         let tail = try sampler(Fixtures.tailConfiguration([TailPolicy(name: "quarter", rule: .probabilistic(rate: 0.25))]))
         let trace = Fixtures.traceID(randomness: 0xe0000000000000)
