@@ -39,13 +39,7 @@ package struct TraceExportHandler: Sendable {
                                retryAfterSeconds: retryAfterSeconds)
         }
         defer { limiter.release(body.count) }
-        let request = try decode(body, as: encoding)
-        let validated: ValidatedExport
-        do {
-            validated = try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy)
-        } catch {
-            throw .internal("cannot re-encode spans: \(error)")
-        }
+        let validated = try validate(body, as: encoding, tenant: tenant)
         do {
             try await consumer.consume(validated.batch)
         } catch let error as any RetryableError {
@@ -63,19 +57,28 @@ package struct TraceExportHandler: Sendable {
         return response
     }
 
-    private func decode(_ body: [UInt8], as encoding: PayloadEncoding) throws(IngestError) -> ExportTraceRequest {
+    /// Protobuf is read straight from its bytes; JSON is decoded into messages first.
+    private func validate(_ body: [UInt8], as encoding: PayloadEncoding, tenant: Tenant) throws(IngestError) -> ValidatedExport {
         switch encoding {
-        case .json:
+        case .protobuf:
             do {
-                return try OTLPJSONDecoder.decodeExportRequest(body)
+                return try ValidatedExport(protobuf: body, tenant: tenant, indexPolicy: indexPolicy)
             } catch {
                 throw .undecodable(error.message)
             }
-        case .protobuf:
+        case .json:
+            let request: ExportTraceRequest
             do {
-                return try ExportTraceRequest(serializedBytes: body)
+                request = try OTLPJSONDecoder.decodeExportRequest(body)
             } catch {
-                throw .undecodable("not a valid protobuf ExportTraceServiceRequest (\(error))")
+                throw .undecodable(error.message)
+            }
+            do {
+                return try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy)
+            } catch let error as OTLPDecodingError {
+                throw .undecodable(error.message)
+            } catch {
+                throw .internal("cannot re-encode the request: \(error)")
             }
         }
     }

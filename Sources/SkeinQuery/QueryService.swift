@@ -62,15 +62,17 @@ package struct QueryService: Sendable {
     ///
     /// Walks the narrowest index that holds every possible match (`TraceQuery.scope`), newest
     /// entry first, skips entries that cannot match (`mayMatch`), and checks each remaining
-    /// trace span by span. An entry's time is never later than its trace's start, so once
+    /// trace span by span. No trace in an entry starts later than the entry's time, so once
     /// `limit` matches are held and the walk reaches entries older than the oldest of them, no
     /// later candidate can displace one: the answer is exact.
     package func search(_ query: TraceQuery, tenant: Tenant) async throws -> [Found] {
         guard query.limit > 0, query.startMinNanos <= query.startMaxNanos else { return [] }
-        // An entry covers spans starting up to one minute after its own time.
-        let oldest = query.startMinNanos >= 60_000_000_000 ? query.startMinNanos - 60_000_000_000 : 0
+        // An entry's spans start less than a minute before its time, and none after it.
+        let minute: UInt64 = 60_000_000_000
+        let oldest = query.startMinNanos >= minute ? query.startMinNanos - minute : 0
+        let newest = query.startMaxNanos <= UInt64.max - minute ? query.startMaxNanos + minute : .max
         let stream = try await reader.candidates(query.scope(policy: indexPolicy), tenant: tenant,
-                                                 newestStartNanos: query.startMaxNanos, oldestStartNanos: oldest)
+                                                 newestStartNanos: newest, oldestStartNanos: oldest)
         var examined = Set<TraceID>()
         var found: [Found] = []  // kept sorted, newest first
         scan: while true {
@@ -78,7 +80,7 @@ package struct QueryService: Sendable {
             let hits = try await stream.next(1_000)
             guard !hits.isEmpty else { break }
             for hit in hits {
-                if found.count >= query.limit, let last = found.last, hit.startNanos < last.startNanos { break scan }
+                if found.count >= query.limit, let last = found.last, hit.entryNanos < last.startNanos { break scan }
                 guard query.mayMatch(hit), !examined.contains(hit.traceID) else { continue }
                 examined.insert(hit.traceID)
                 guard let trace = try await trace(hit.traceID, tenant: tenant), query.matches(trace.resourceSpans) else { continue }

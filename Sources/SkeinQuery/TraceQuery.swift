@@ -107,7 +107,7 @@ package struct TraceQuery: Sendable, Equatable {
 
     /// Whether an index entry can lead to a match at all, from what the entry knows of its group.
     func mayMatch(_ hit: IndexHit) -> Bool {
-        guard hit.latestStartNanos >= startMinNanos else { return false }
+        guard hit.latestStartNanos >= startMinNanos, hit.startNanos <= startMaxNanos else { return false }
         if let minDurationNanos, Int64(clamping: hit.maxDurationNanos) < minDurationNanos { return false }
         if let maxDurationNanos, Int64(clamping: hit.minDurationNanos) > maxDurationNanos { return false }
         return true

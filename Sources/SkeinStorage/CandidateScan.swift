@@ -21,11 +21,11 @@ extension SpanStore {
 
 /// A k-way merge of one index range per (partition, prefix), newest entry first. Each source
 /// is a RocksDB iterator bounded to its range; the merged order is the order of the common
-/// key tail `<~start><traceID>`.
+/// key tail `<~time><batch>`. Each entry is a posting of several traces; they come out together,
+/// latest start first, all with the entry's time.
 final class CandidateScan: CandidateStream, @unchecked Sendable {
     private struct Source {
         let iterator: RocksDB.Iterator
-        let prefixLength: Int
     }
 
     private let store: SpanStore
@@ -45,7 +45,7 @@ final class CandidateScan: CandidateStream, @unchecked Sendable {
                     BigEndian.append(~oldest, to: &upper)
                     let iterator = try RocksDB.Iterator(store.db, index, lower: lower, upper: KeyLayout.end(ofPrefix: upper))
                     iterator.seekToFirst()
-                    if iterator.isValid { sources.append(Source(iterator: iterator, prefixLength: prefix.count)) }
+                    if iterator.isValid { sources.append(Source(iterator: iterator)) }
                 }
             }
         }
@@ -66,10 +66,13 @@ final class CandidateScan: CandidateStream, @unchecked Sendable {
                     best = index
                 }
                 let iterator = sources[best].iterator
-                if let (start, traceID) = KeyLayout.parseIndexTail(iterator.key) {
-                    let (latest, minDuration, maxDuration) = IndexEntryValue.decode(iterator.value, startNanos: start)
-                    hits.append(IndexHit(traceID: traceID, startNanos: start, latestStartNanos: latest,
-                                         minDurationNanos: minDuration, maxDurationNanos: maxDuration))
+                guard let time = KeyLayout.parseIndexTail(iterator.key), let traces = Posting.decode(iterator.value, timeNanos: time) else {
+                    throw StorageError.corrupt("an index entry is unreadable")
+                }
+                for trace in traces.sorted(by: { $0.earliestStartNanos > $1.earliestStartNanos }) {
+                    hits.append(IndexHit(traceID: trace.traceID, entryNanos: time, startNanos: trace.earliestStartNanos,
+                                         latestStartNanos: trace.latestStartNanos,
+                                         minDurationNanos: trace.minDurationNanos, maxDurationNanos: trace.maxDurationNanos))
                 }
                 iterator.next()
                 if !iterator.isValid {

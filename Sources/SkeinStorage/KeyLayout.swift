@@ -6,7 +6,8 @@ package import SkeinCore
 enum KeyLayout {
     /// Key format version kept in the default family; a store written with another one is refused.
     static let schemaVersionKey = Array("schema-version".utf8)
-    static let schemaVersion: [UInt8] = [1]
+    /// 2: span records grouped per (trace, batch); index entries are per-batch postings.
+    static let schemaVersion: [UInt8] = [2]
 
     // KEY: tenant = len(1) · utf8   (at most 255 bytes)
     static func tenant(_ tenant: Tenant, into key: inout [UInt8]) {
@@ -46,28 +47,36 @@ enum KeyLayout {
 
     // MARK: spans family
 
-    // KEY: spans<tenant><traceID:16><spanID:8><envelopeRef:8>   VALUE: format(1) · OTLP Span protobuf
-    // All spans of a trace share the prefix tenant·traceID, so a trace is one prefix scan. The
-    // envelope reference in the key keeps two spans that share an ID but come from different
-    // resources apart; a retried span from the same resource overwrites itself.
+    // KEY: spans<tenant><traceID:16><group:8>   VALUE: a `SpanGroup` (format 2): the spans of one
+    // trace that arrived in one batch, each with its span ID, envelope reference and OTLP bytes.
+    // All records of a trace share the prefix tenant·traceID, so a trace is one prefix scan. The
+    // group component is an order-independent hash of the (span ID, envelope) pairs, so a
+    // retried identical request overwrites its own record; one batch writes one record per
+    // trace rather than one per span (RocksDB's cost is per put, BENCHMARKS.md).
     static func tracePrefix(_ tenant: Tenant, _ traceID: TraceID) -> [UInt8] {
         var key = [UInt8]()
-        key.reserveCapacity(1 + tenant.name.utf8.count + 32)
+        key.reserveCapacity(1 + tenant.name.utf8.count + 24)
         self.tenant(tenant, into: &key)
         BigEndian.append(traceID.high, to: &key)
         BigEndian.append(traceID.low, to: &key)
         return key
     }
 
-    static func span(_ tenant: Tenant, _ traceID: TraceID, _ spanID: SpanID, envelope: UInt64) -> [UInt8] {
+    static func spanGroup(_ tenant: Tenant, _ traceID: TraceID, group: UInt64) -> [UInt8] {
         var key = tracePrefix(tenant, traceID)
-        BigEndian.append(spanID.value, to: &key)
-        BigEndian.append(envelope, to: &key)
+        BigEndian.append(group, to: &key)
         return key
     }
 
-    /// Span record values start with a format byte so the encoding can change without a re-layout.
-    static let spanFormatOTLP: UInt8 = 1
+    /// Length of a span group key after the trace prefix.
+    static let spanGroupSuffixLength = 8
+
+    /// The key of one span record in the raw-puts benchmark (one put per span, no grouping).
+    static func rawSpan(_ tenant: Tenant, _ traceID: TraceID, _ spanID: SpanID) -> [UInt8] {
+        var key = tracePrefix(tenant, traceID)
+        BigEndian.append(spanID.value, to: &key)
+        return key
+    }
 
     // MARK: envelopes family
 
@@ -83,6 +92,18 @@ enum KeyLayout {
     /// A 64-bit content hash of an envelope. Collisions need ~4 billion distinct resources in
     /// one tenant to become likely.
     static func envelopeReference(_ bytes: [UInt8]) -> UInt64 { hash64(bytes) }
+
+    /// murmur3's 64-bit finaliser: spreads an ID's bits so sums of mixed IDs make a good
+    /// order-independent hash of a set of IDs.
+    static func mix64(_ value: UInt64) -> UInt64 {
+        var hash = value
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash = hash &* 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
+        return hash
+    }
 
     /// FNV-1a, then a murmur3 finaliser to spread the bits.
     static func hash64(_ bytes: some Sequence<UInt8>) -> UInt64 {
@@ -102,22 +123,22 @@ enum KeyLayout {
     // MARK: index family
     //
     // Candidate indexes: each maps something a search filters on to the traces that have it.
-    // Every entry ends in <~startNanos:8><traceID:16><batch:4>, where startNanos is the earliest
-    // start among the spans of one trace that share the entry's subject and were written in one
-    // batch within one minute (so a span starting at t is covered by an entry in [t - 60 s, t]).
-    // Time is inverted so a forward scan yields newest first. The batch component (from a hash
-    // of the batch's span IDs for the trace) keeps entries of different batches apart even when
-    // their times are equal, while a retried identical request overwrites its own entries. The
-    // value is an `IndexEntryValue`.
+    // An entry is a posting: one per (subject, batch, start minute), listing every trace of the
+    // batch with a span of that subject starting in that minute (`Posting`). Every entry key
+    // ends in <~time:8><batch:4>, where time is the latest of its traces' earliest starts, so
+    // no trace in it starts after that time, and every trace in it has a span starting less
+    // than a minute before it. Time is inverted so a forward scan yields newest first. The batch
+    // component (a hash of the batch's span IDs) keeps entries of different batches apart, while
+    // a retried identical request overwrites its own entries.
 
     enum IndexTag: UInt8 {
         case service = 0x01, operation = 0x02, attribute = 0x03, allServices = 0x04, summary = 0x05
     }
 
-    /// Length of the common entry tail: inverted start time, trace ID, batch.
-    static let indexTailLength = 28
+    /// Length of the common entry tail: inverted time, batch.
+    static let indexTailLength = 12
 
-    // KEY: index<tenant>0x01<service><~start:8><traceID:16><batch:4>
+    // KEY: index<tenant>0x01<service><~time:8><batch:4>
     static func serviceIndexPrefix(_ tenant: Tenant, _ service: String) -> [UInt8] {
         var key = [UInt8]()
         self.tenant(tenant, into: &key)
@@ -126,7 +147,7 @@ enum KeyLayout {
         return key
     }
 
-    // KEY: index<tenant>0x02<service><kind:1><operation><~start:8><traceID:16><batch:4>
+    // KEY: index<tenant>0x02<service><kind:1><operation><~time:8><batch:4>
     static func operationIndexPrefix(_ tenant: Tenant, _ service: String, _ kind: SpanKind, _ operation: String) -> [UInt8] {
         var key = [UInt8]()
         self.tenant(tenant, into: &key)
@@ -137,7 +158,7 @@ enum KeyLayout {
         return key
     }
 
-    // KEY: index<tenant>0x03<service><key><value><~start:8><traceID:16><batch:4>
+    // KEY: index<tenant>0x03<service><key><value><~time:8><batch:4>
     static func attributeIndexPrefix(_ tenant: Tenant, _ service: String, _ attributeKey: String, _ value: String) -> [UInt8] {
         var key = attributeKeysPrefix(tenant, service)
         string(attributeKey, into: &key)
@@ -154,7 +175,7 @@ enum KeyLayout {
         return key
     }
 
-    // KEY: index<tenant>0x04<~start:8><traceID:16><batch:4> — every trace, for searches without a service
+    // KEY: index<tenant>0x04<~time:8><batch:4> — every trace, for searches without a service
     static func allServicesIndexPrefix(_ tenant: Tenant) -> [UInt8] {
         var key = [UInt8]()
         self.tenant(tenant, into: &key)
@@ -163,27 +184,23 @@ enum KeyLayout {
     }
 
     /// Appends the common tail to an index prefix.
-    static func indexEntry(_ prefix: [UInt8], startNanos: UInt64, _ traceID: TraceID, batch: UInt32) -> [UInt8] {
+    static func indexEntry(_ prefix: [UInt8], timeNanos: UInt64, batch: UInt32) -> [UInt8] {
         var key = prefix
         key.reserveCapacity(prefix.count + indexTailLength)
-        BigEndian.append(~startNanos, to: &key)
-        BigEndian.append(traceID.high, to: &key)
-        BigEndian.append(traceID.low, to: &key)
+        BigEndian.append(~timeNanos, to: &key)
         for shift in [24, 16, 8, 0] { key.append(UInt8(truncatingIfNeeded: batch >> UInt32(shift))) }
         return key
     }
 
-    /// The start time and trace ID at the end of an index entry key.
-    static func parseIndexTail(_ key: UnsafeRawBufferPointer) -> (startNanos: UInt64, traceID: TraceID)? {
+    /// The time at the end of an index entry key.
+    static func parseIndexTail(_ key: UnsafeRawBufferPointer) -> UInt64? {
         guard key.count >= indexTailLength else { return nil }
-        let tail = key.count - indexTailLength
-        return (~BigEndian.uint64(key, at: tail),
-                TraceID(high: BigEndian.uint64(key, at: tail + 8), low: BigEndian.uint64(key, at: tail + 16)))
+        return ~BigEndian.uint64(key, at: key.count - indexTailLength)
     }
 
-    // KEY: index<tenant>0x05<traceID:16><batch:8>   VALUE: a `TraceSummaryPart`
-    // One part per trace per written batch, merged when read. The batch component is a hash of
-    // the batch's span IDs for that trace, so a retried identical request overwrites its part.
+    // KEY: index<tenant>0x05<traceID:16><group:8>   VALUE: a `TraceSummaryPart`
+    // One part per trace per written batch, merged when read. The group component is the span
+    // record's, so a retried identical request overwrites its part.
     static func summaryPrefix(_ tenant: Tenant, _ traceID: TraceID) -> [UInt8] {
         var key = [UInt8]()
         self.tenant(tenant, into: &key)

@@ -12,35 +12,46 @@ extension SpanStore {
         let prefix = KeyLayout.tracePrefix(tenant, traceID)
         var result: [StoredSpan] = []
         var total = 0
+        // A span a regrouping intermediary sent again in another batch is stored twice; it is
+        // one span (as when each span had its own key and overwrote itself).
+        var seen = Set<SpanKey>()
         try db.using {
             for partition in readablePartitions {
                 guard let spans = family(partition, .spans), let envelopes = family(partition, .envelopes) else { continue }
-                var raw: [(reference: UInt64, span: [UInt8])] = []
+                var raw: [SpanGroup.Member] = []
                 var badRecords = 0
                 try db.scan(spans, from: prefix, to: KeyLayout.end(ofPrefix: prefix)) { key, value in
-                    total += 1
-                    guard result.count + raw.count < limit else { return true }  // count the rest, keep none
-                    guard key.count == prefix.count + 16, value.first == KeyLayout.spanFormatOTLP else {
+                    guard key.count == prefix.count + KeyLayout.spanGroupSuffixLength else {
                         badRecords += 1
                         return true
                     }
-                    raw.append((BigEndian.uint64(key, at: prefix.count + 8), Array(value.dropFirst())))
+                    let readable = SpanGroup.decode(value) { member in
+                        guard seen.insert(SpanKey(span: member.spanID, envelope: member.envelopeReference)).inserted else { return }
+                        total += 1
+                        if result.count + raw.count < limit { raw.append(member) }  // count the rest, keep none
+                    }
+                    if !readable { badRecords += 1 }
                     return true
                 }
-                if badRecords > 0 { throw StorageError.corrupt("\(badRecords) span record(s) of trace \(traceID.hex) have an unknown format") }
+                if badRecords > 0 { throw StorageError.corrupt("\(badRecords) span record(s) of trace \(traceID.hex) are unreadable") }
                 var cache: [UInt64: [UInt8]] = [:]
                 for item in raw {
-                    if cache[item.reference] == nil {
-                        guard let envelope = try db.get(envelopes, KeyLayout.envelope(tenant, item.reference)) else {
+                    if cache[item.envelopeReference] == nil {
+                        guard let envelope = try db.get(envelopes, KeyLayout.envelope(tenant, item.envelopeReference)) else {
                             throw StorageError.corrupt("the resource of a span in trace \(traceID.hex) is missing")
                         }
-                        cache[item.reference] = envelope
+                        cache[item.envelopeReference] = envelope
                     }
-                    result.append(StoredSpan(envelopeReference: item.reference, envelope: cache[item.reference]!, span: item.span))
+                    result.append(StoredSpan(envelopeReference: item.envelopeReference, envelope: cache[item.envelopeReference]!, span: item.span))
                 }
             }
         }
         return StoredTrace(spans: result, totalSpans: total)
+    }
+
+    private struct SpanKey: Hashable {
+        var span: UInt64
+        var envelope: UInt64
     }
 
     package func services(tenant: Tenant) async throws -> [String] {

@@ -50,10 +50,14 @@ package protocol CandidateStream: AnyObject, Sendable {
     func next(_ max: Int) async throws -> [IndexHit]
 }
 
-/// One index entry: a trace and what the entry knows of its spans in the entry's group.
+/// A trace from an index entry, and what the entry knows of its spans in the entry's group
+/// (the trace's spans of the entry's subject that one batch wrote, within one minute).
 package struct IndexHit: Sendable, Equatable {
     package var traceID: TraceID
-    /// Earliest span start in the group (the entry's time).
+    /// The entry's time, the order of the scan: no trace in the entry starts later, and the
+    /// group's spans start less than a minute before it.
+    package var entryNanos: UInt64
+    /// Earliest span start in the group.
     package var startNanos: UInt64
     /// Latest span start in the group.
     package var latestStartNanos: UInt64

@@ -30,15 +30,47 @@ import Testing
         #expect(KeyLayout.servicesPrefix(.single) != KeyLayout.servicesPrefix(Tenant("\u{0}")))
     }
 
-    @Test func newerStartsSortFirstAndTailsParseBack() {
-        let trace = TraceID(high: 0xFF, low: 0xEE)
+    @Test func newerTimesSortFirstAndTailsParseBack() {
         let prefix = KeyLayout.serviceIndexPrefix(.single, "s")
-        let newer = KeyLayout.indexEntry(prefix, startNanos: 2_000, trace, batch: 7)
-        let older = KeyLayout.indexEntry(prefix, startNanos: 1_000, trace, batch: 1)
+        let newer = KeyLayout.indexEntry(prefix, timeNanos: 2_000, batch: 7)
+        let older = KeyLayout.indexEntry(prefix, timeNanos: 1_000, batch: 1)
+        let sameTimeOtherBatch = KeyLayout.indexEntry(prefix, timeNanos: 2_000, batch: 8)
         #expect(newer.lexicographicallyPrecedes(older))
-        newer.withUnsafeBytes { bytes in
-            let tail = KeyLayout.parseIndexTail(bytes)
-            #expect(tail?.startNanos == 2_000 && tail?.traceID == trace)
+        #expect(newer != sameTimeOtherBatch && newer.count == sameTimeOtherBatch.count)
+        newer.withUnsafeBytes { bytes in #expect(KeyLayout.parseIndexTail(bytes) == 2_000) }
+    }
+
+    @Test func postingsRoundTripAndRefuseTruncation() {
+        var posting = Posting()
+        let a = TraceID(high: 1, low: 2), b = TraceID(high: 3, low: 4)
+        func span(_ start: UInt64, _ duration: UInt64) -> BatchSpan {
+            BatchSpan(traceID: a, spanID: SpanID(start), name: "n", kind: .server, startNanos: start,
+                      endNanos: start + duration, encodedSpan: [])
+        }
+        posting.add(a, span(1_000, 5))
+        posting.add(b, span(3_000, 70))
+        posting.add(a, span(1_500, 9))
+        #expect(posting.timeNanos == 3_000)
+        let encoded = posting.encoded(timeNanos: posting.timeNanos)
+        let decoded = encoded.withUnsafeBytes { Posting.decode($0, timeNanos: 3_000) }
+        #expect(decoded == [
+            Posting.Trace(traceID: a, earliestStartNanos: 1_000, latestStartNanos: 1_500, minDurationNanos: 5, maxDurationNanos: 9),
+            Posting.Trace(traceID: b, earliestStartNanos: 3_000, latestStartNanos: 3_000, minDurationNanos: 70, maxDurationNanos: 70),
+        ])
+        for cut in 0..<encoded.count {
+            #expect(Array(encoded.prefix(cut)).withUnsafeBytes { Posting.decode($0, timeNanos: 3_000) } == nil)
+        }
+    }
+
+    @Test func spanGroupsRoundTripAndRefuseTruncation() {
+        let members: [(spanID: UInt64, envelopeReference: UInt64, span: [UInt8])] = [(1, 9, [1, 2, 3]), (2, 9, []), (3, 8, [7])]
+        let encoded = SpanGroup.encode(members)
+        var decoded: [SpanGroup.Member] = []
+        #expect(encoded.withUnsafeBytes { SpanGroup.decode($0) { decoded.append($0) } })
+        #expect(decoded.map(\.spanID) == [1, 2, 3] && decoded.map(\.span) == [[1, 2, 3], [], [7]])
+        #expect(encoded.withUnsafeBytes { SpanGroup.count($0) } == 3)
+        for cut in 0..<encoded.count {
+            #expect(!Array(encoded.prefix(cut)).withUnsafeBytes { SpanGroup.decode($0) { _ in } })
         }
     }
 
