@@ -105,7 +105,7 @@ struct ExportRequestReader {
                 let spanRange = try cursor.delimited()
                 do {
                     if let span = try readSpan(bytes, spanRange) { spans.append(span) }
-                } catch let error as ProtobufCursor.Malformed {
+                } catch {
                     throw OTLPDecodingError("not a valid protobuf ExportTraceServiceRequest: \(path).spans[\(spanIndex)]: \(error.reason)")
                 }
                 spanIndex += 1

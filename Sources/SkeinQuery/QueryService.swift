@@ -75,12 +75,15 @@ package struct QueryService: Sendable {
                                                  newestStartNanos: newest, oldestStartNanos: oldest)
         var examined = Set<TraceID>()
         var found: [Found] = []  // kept sorted, newest first
-        scan: while true {
+        while true {
             try Task.checkCancellation()
-            let hits = try await stream.next(1_000)
-            guard !hits.isEmpty else { break }
-            for hit in hits {
-                if found.count >= query.limit, let last = found.last, hit.entryNanos < last.startNanos { break scan }
+            let page = try await stream.next(1_000)
+            guard let oldestEntry = page.last?.entryNanos else { break }
+            // A trace starts no later than any of its groups, so once `limit` matches are held,
+            // a group older than the oldest of them cannot place its trace: within a page the
+            // newest groups are read first and the rest are skipped unread.
+            for hit in page.sorted(by: { $0.startNanos > $1.startNanos }) {
+                if found.count >= query.limit, let last = found.last, hit.startNanos < last.startNanos { break }
                 guard query.mayMatch(hit), !examined.contains(hit.traceID) else { continue }
                 examined.insert(hit.traceID)
                 guard let trace = try await trace(hit.traceID, tenant: tenant), query.matches(trace.resourceSpans) else { continue }
@@ -89,6 +92,8 @@ package struct QueryService: Sendable {
                 found.insert(Found(trace: trace, startNanos: start), at: position)
                 if found.count > query.limit { found.removeLast() }
             }
+            // Entries come newest first: no trace in a later page starts after this page's last entry.
+            if found.count >= query.limit, let last = found.last, oldestEntry < last.startNanos { break }
         }
         return found
     }

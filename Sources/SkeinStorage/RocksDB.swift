@@ -68,6 +68,7 @@ final class RocksDB: @unchecked Sendable {
         rocksdb_options_set_create_missing_column_families(dbOptions, 1)
         rocksdb_options_increase_parallelism(dbOptions, Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
         rocksdb_options_set_max_background_jobs(dbOptions, 4)
+        rocksdb_options_set_enable_pipelined_write(dbOptions, 1)
         readOptions = rocksdb_readoptions_create()
         writeOptions = rocksdb_writeoptions_create()
         rocksdb_writeoptions_set_sync(writeOptions, syncWrites ? 1 : 0)
