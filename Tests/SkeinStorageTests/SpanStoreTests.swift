@@ -44,6 +44,51 @@ import Testing
         }
     }
 
+    @Test func aSpanSentAgainInAnotherBatchIsOneSpan() async throws {
+        try await withStore { store, _ in
+            // An intermediary that regroups spans can resend span 2 next to a new span 3.
+            try await store.consume(batch(service: "cart", trace: trace, spans: [(1, "a", 10), (2, "b", 20)]))
+            try await store.consume(batch(service: "cart", trace: trace, spans: [(2, "b", 20), (3, "c", 30)]))
+            let stored = try await store.trace(trace, tenant: .single, limit: 100)
+            #expect(stored.spans.count == 3 && stored.totalSpans == 3)
+            #expect(try await store.trace(trace, tenant: .single, limit: 2).totalSpans == 3)
+        }
+    }
+
+    @Test func oneEntryListsEveryTraceOfTheBatch() async throws {
+        try await withStore { store, _ in
+            let traces = (1...3).map { TraceID(high: 7, low: UInt64($0)) }
+            var request = OTLPBuilders.request([])
+            for (index, id) in traces.enumerated() {
+                request.resourceSpans.append(OTLPBuilders.resourceSpans(service: "api", spans: [
+                    OTLPBuilders.span(trace: id, id: 1, startNanos: 1_000 + UInt64(index) * 10, durationNanos: 5)]))
+            }
+            let batch = try OTLPBuilders.batch(request)
+            #expect(SpanStore.recordWrites(for: batch).spanRecords == 3)
+            try await store.consume(batch)
+            let hits = try await store.candidates(.service("api"), tenant: .single, newestStartNanos: .max, oldestStartNanos: 0).next(10)
+            #expect(Set(hits.map(\.traceID)) == Set(traces))
+            #expect(hits.allSatisfy { $0.entryNanos == 1_020 } && hits.map(\.startNanos) == [1_020, 1_010, 1_000])
+        }
+    }
+
+    @Test func aStoreWithAnotherKeyFormatIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SpanStore(configuration: .init(dataDirectory: directory.path))
+        try store.db.using {
+            let batch = WriteBatch()
+            batch.put(store.db.family("default")!, KeyLayout.schemaVersionKey, [1])
+            try store.db.write(batch)
+        }
+        store.close()
+        #expect {
+            try SpanStore(configuration: .init(dataDirectory: directory.path))
+        } throws: { error in
+            "\(error)".contains("key format [1], this skein reads [2]")
+        }
+    }
+
     @Test func listsServicesAndOperationsWithoutDuplicates() async throws {
         try await withStore { store, _ in
             try await store.consume(batch(service: "svc1", trace: trace, spans: [(1, "GET /", 10), (2, "GET /", 11)]))
