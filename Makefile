@@ -3,7 +3,7 @@
 
 ARGS ?=
 
-.PHONY: run test build release deps check-proto interop browser gen-proto clean
+.PHONY: run test build release deps check-proto interop browser crash-test fuzz gen-proto clean
 
 deps:
 	@scripts/install-deps
@@ -20,12 +20,15 @@ build: deps
 	swift build
 
 ## Every test: the proto check against the official descriptors, the interop tests with the official
-## OpenTelemetry Python exporters, the viewer in headless Chromium, then the Swift suites (RocksDB in
-## temp dirs, servers on 127.0.0.1). The Swift summary is the last line.
+## OpenTelemetry Python exporters, the viewer in headless Chromium, the crash test (SIGKILL under load,
+## then --verify), a 20 s fuzz run per decoder, then the Swift suites (RocksDB in temp dirs, servers on
+## 127.0.0.1). The Swift summary is the last line.
 test: deps check-proto
 	swift build --build-tests
 	$(MAKE) --no-print-directory interop
 	scripts/browser-test
+	$(MAKE) --no-print-directory crash-test
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	swift test --skip-build
 
 INTEROP_VENV := .venv-interop
@@ -45,6 +48,20 @@ interop: $(INTEROP_VENV)/.installed
 browser: build
 	scripts/browser-test
 
+## SIGKILLs .build/debug/skein while skein-loadgen sends, restarts it, and verifies every acknowledged
+## trace is whole: 2 cycles over gRPC and 1 over HTTP/protobuf, 2 kills each (about 40 s).
+## Larger runs: scripts/crash-test --bin .build/release --cycles 20 (BENCHMARKS.md).
+crash-test:
+	scripts/crash-test --cycles 2 --protocol grpc
+	scripts/crash-test --cycles 1 --protocol http-protobuf --seed 7
+
+FUZZ_SECONDS ?= 60
+
+## libFuzzer + AddressSanitizer on the protobuf reader, the OTLP/JSON decoder and gzip, FUZZ_SECONDS
+## each from Fuzz/corpus (own build in .build-fuzz). A crash input lands in .build-fuzz/crashes/.
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS)
+
 check-proto:
 	@scripts/check-proto
 
@@ -53,4 +70,4 @@ gen-proto:
 	scripts/gen-proto
 
 clean:
-	rm -rf .build .build-tools .venv-tools $(INTEROP_VENV) .venv-browser
+	rm -rf .build .build-fuzz .build-tools .venv-tools $(INTEROP_VENV) .venv-browser

@@ -170,6 +170,14 @@ let package = Package(
             path: "loadtest/Tests/SkeinLoadGenTests"
         ),
 
+        // The properties the fuzz targets check, shared with the test that replays Fuzz/corpus.
+        .target(
+            name: "SkeinFuzzChecks",
+            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Fuzz/Sources/SkeinFuzzChecks",
+            swiftSettings: strictSettings
+        ),
+
         // Builders for OTLP test data and temporary directories, shared by the test targets.
         .target(
             name: "SkeinTesting",
@@ -180,7 +188,8 @@ let package = Package(
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore", "SkeinTesting"]),
         .testTarget(
             name: "SkeinOTLPTests",
-            dependencies: ["SkeinOTLP", "OTLPProto", "SkeinTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["SkeinOTLP", "OTLPProto", "SkeinTesting", "SkeinFuzzChecks",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(
             name: "SkeinIngestTests",
@@ -220,3 +229,11 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, built only by `make fuzz` (SKEIN_FUZZ=1 with --sanitize=fuzzer): libFuzzer
+// supplies their `main`, so an ordinary build could not link them.
+if Context.environment["SKEIN_FUZZ"] != nil {
+    package.targets += ["fuzz-otlp-protobuf", "fuzz-otlp-json", "fuzz-gzip"].map { name in
+        .executableTarget(name: name, dependencies: ["SkeinFuzzChecks"], path: "Fuzz/Sources/\(name)")
+    }
+}

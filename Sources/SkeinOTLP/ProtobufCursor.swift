@@ -36,7 +36,11 @@ struct ProtobufCursor {
 
     /// The next field's number and wire type.
     mutating func tag() throws(Malformed) -> (field: UInt64, wireType: UInt8) {
+        let start = offset
         let tag = try varint()
+        // A tag is a 32-bit varint: at most 5 bytes, so a padded or longer one is refused, as
+        // swift-protobuf refuses it (found by fuzz-otlp-protobuf).
+        guard offset - start <= 5, tag <= UInt64(UInt32.max) else { throw Malformed(reason: "a field tag is longer than 32 bits") }
         let field = tag >> 3
         guard field > 0, field <= 536_870_911 else { throw Malformed(reason: "a field number is out of range (\(field))") }
         return (field, UInt8(tag & 7))
