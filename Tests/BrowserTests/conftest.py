@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -123,10 +124,18 @@ class Page:
         self.driver.get(f"{self.server.base}/{hash_path}")
 
     def wait(self, condition, timeout=WAIT, message=""):
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda d: condition(), message)
+        # A page re-renders while a condition reads it: an element found a moment ago can be gone
+        # (stale) by the time its attribute is read, which only means "not yet" (seen in CI).
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.05,
+                             ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(), message)
 
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def click(self, css, timeout=WAIT):
+        """Clicks the element matching css, finding it again if the page re-rendered it between
+        the find and the click (a chart redraws when its container's width settles)."""
+        self.wait(lambda: self.find(css).click() or True, timeout, f"could not click {css}")
 
     def all(self, css):
         return self.driver.find_elements(By.CSS_SELECTOR, css)

@@ -45,15 +45,15 @@ def test_services_table(page, server):
     with urllib.request.urlopen(page.find(".page-head a.csv").get_attribute("href"), timeout=10) as reply:
         assert reply.read().decode().splitlines()[0].startswith("service,calls,errors")
     # Sorting by a header keeps the order in the URL; the window is part of the URL too.
-    page.find("th button[data-sort=calls]").click()
+    page.click("th button[data-sort=calls]")
     page.wait(lambda: "sort=calls" in page.hash())
     counts = [int(row.find_elements("css selector", "td")[1].text.replace(",", "")) for row in page.all("table.data tbody tr")]
     assert counts == sorted(counts, reverse=True)
-    page.find(".window-picker button[data-since='15m']").click()
+    page.click(".window-picker button[data-since='15m']")
     page.wait(lambda: "since=15m" in page.hash())
     page.wait(lambda: page.find(".window-picker button[data-since='15m']").get_attribute("aria-pressed") == "true")
     page.wait_for("table.data tbody tr")
-    page.find("tr[data-service=checkout] a.chip").click()
+    page.click("tr[data-service=checkout] a.chip")
     page.wait(lambda: page.hash().startswith("#/services/checkout"))
     page.wait_for(".tiles")
 
@@ -71,12 +71,12 @@ def test_service_page_charts_and_operations(page, server):
     operations = table_rows(page, ".operations table.data tbody tr")
     assert set(operations) == {"POST /orders"}  # server spans only by default
     page.screenshot("service")
-    page.find("tr[data-operation='POST /orders'] a.op-link").click()
+    page.click("tr[data-operation='POST /orders'] a.op-link")
     page.wait(lambda: "operation=POST" in page.hash())
     page.wait_text(".page-head h1", "POST /orders")
     page.wait_for(".tiles")
     assert page.find(".tile-calls dd").text == "2"
-    page.find("tr[data-operation='POST /orders'] a.traces-link").click()
+    page.click("tr[data-operation='POST /orders'] a.traces-link")
     page.wait(lambda: page.hash().startswith("#/search"))
     page.wait_for(f".trace-item[data-trace-id='{server.traces['checkout_ok'].trace_id}']")
     assert len(page.all(".trace-item")) == 2
@@ -112,10 +112,10 @@ def test_dependency_graph(page, server):
     assert nodes == {name for pair in edges for name in pair}
     assert len(page.all("table.data tbody tr")) == len(edges)
     page.screenshot("dependencies")
-    page.find("th button[data-sort=parent]").click()
+    page.click("th button[data-sort=parent]")
     page.wait(lambda: "sort=parent" in page.hash())
     callers = [row.get_attribute("data-parent") for row in page.all("table.data tbody tr")]
     assert callers == sorted(callers)  # names sort A to Z first
-    page.find("svg.graph g.node[data-service=cart]").click()
+    page.click("svg.graph g.node[data-service=cart]")
     page.wait(lambda: page.hash() == "#/services/cart")
     page.wait_for(".tiles")

@@ -7,7 +7,7 @@ from conftest import allow_console
 def test_back_and_forward_between_search_and_trace(page, server):
     cart1 = server.traces["cart1"]
     page.open("#/search?service=cart")
-    page.wait_for(f".trace-item[data-trace-id='{cart1.trace_id}'] a.trace-link").click()
+    page.click(f".trace-item[data-trace-id='{cart1.trace_id}'] a.trace-link")
     page.wait_text(".trace-head h1", "GET /cart")
     assert page.hash() == f"#/trace/{cart1.trace_id}"
     page.driver.back()
@@ -16,9 +16,10 @@ def test_back_and_forward_between_search_and_trace(page, server):
     assert page.find("select[name=service]").get_attribute("value") == "cart"
     page.driver.forward()
     page.wait_text(".trace-head h1", "GET /cart")
-    page.find("header.top nav a[data-page=search]").click()
+    page.click("header.top nav a[data-page=search]")
     page.wait(lambda: page.hash() == "#/search")
-    assert page.find("header.top nav a[data-page=search]").get_attribute("aria-current") == "page"
+    page.wait(lambda: page.find("header.top nav a[data-page=search]").get_attribute("aria-current") == "page",
+              message="the search tab is not marked current")
 
 
 def test_open_a_trace_by_id(page, server):
@@ -27,7 +28,7 @@ def test_open_a_trace_by_id(page, server):
     page.wait_for(".trace-list")
     box = page.find("#open-trace input")
     box.send_keys(trace.trace_id.upper())
-    page.find("#open-trace button").click()
+    page.click("#open-trace button")
     page.wait_text(".trace-head h1", "process batch")
     assert page.hash() == f"#/trace/{trace.trace_id}"
 

@@ -6,7 +6,10 @@ from conftest import WAIT
 
 
 def result_ids(page):
-    return [item.get_attribute("data-trace-id") for item in page.all(".trace-list .trace-item")]
+    # One script call reads the list as it is at one moment; it is also called outside a wait,
+    # for the failure message, where a re-rendered element would be stale.
+    return page.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.trace-list .trace-item'), item => item.dataset.traceId)")
 
 
 def wait_results(page, expected, message=""):
@@ -51,7 +54,7 @@ def test_form_filters_by_service_kind_and_operation(page, server):
     wait_option(page, "operation", "POST /checkout")
     assert not page.all("select[name=operation] option[value='GET cart/items']"), "client operations listed for kind server"
     Select(page.find("select[name=operation]")).select_by_value("POST /checkout")
-    page.find(".search-form button.primary").click()
+    page.click(".search-form button.primary")
     wait_results(page, ids(server, "checkout_declined", "checkout_ok"))
     assert "service=frontend" in page.hash() and "operation=POST" in page.hash() and "spanKind=server" in page.hash()
 
@@ -62,14 +65,14 @@ def test_attribute_filter_with_autocomplete(page, server):
     page.wait_for("#tag-keys option[value='customer.tier']")
     page.find("input[name=tagKey]").send_keys("customer.tier")
     page.find("input[name=tagValue]").send_keys("gold")
-    page.find(".search-form button.primary").click()
+    page.click(".search-form button.primary")
     wait_results(page, ids(server, "checkout_ok", "cart1"))
     assert "tag=customer.tier%3Dgold" in page.hash()
     # A second filter: both must hold on one span.
-    page.find(".search-form .tags .link-button").click()
+    page.click(".search-form .tags .link-button")
     page.all("input[name=tagKey]")[-1].send_keys("http.response.status_code")
     page.all("input[name=tagValue]")[-1].send_keys("201")
-    page.find(".search-form button.primary").click()
+    page.click(".search-form button.primary")
     wait_results(page, ids(server, "checkout_ok"))
 
 
@@ -78,7 +81,7 @@ def test_duration_applies_to_a_span_or_the_whole_trace(page, server):
     wait_results(page, newest_first(server))
     page.find("input[name=minDuration]").send_keys("500ms")
     Select(page.find("select[name=durationOf]")).select_by_value("trace")
-    page.find(".search-form button.primary").click()
+    page.click(".search-form button.primary")
     wait_results(page, ids(server, "big", "checkout_declined"))
     assert "minDuration=500ms" in page.hash() and "durationOf=trace" in page.hash()
     # Only the big trace has a span of at most 1 ms; no whole trace is that short.
@@ -93,7 +96,7 @@ def test_invalid_duration_is_refused_in_the_form(page):
     page.open("#/search")
     page.wait_for(".trace-list")
     page.find("input[name=minDuration]").send_keys("fast")
-    page.find(".search-form button.primary").click()
+    page.click(".search-form button.primary")
     page.wait_text(".form-error", "is not a duration")
     assert "minDuration" not in page.hash()
 
@@ -124,6 +127,6 @@ def test_scatter_dot_opens_its_trace(page, server):
     page.open("#/search?service=cart")
     wait_results(page, ids(server, "cart3", "cart2", "cart1"))
     cart2 = server.traces["cart2"].trace_id
-    page.find(f".scatter circle[data-trace-id='{cart2}']").click()
+    page.click(f".scatter circle[data-trace-id='{cart2}']")
     page.wait(lambda: page.hash() == f"#/trace/{cart2}")
     page.wait_text(".trace-head h1", "GET /cart")

@@ -38,10 +38,10 @@ def test_header_all_spans_and_critical_path(page, server):
     services = [row.find_element("css selector", ".svc").text for row in page.all(".wf-row")]
     assert set(services) == {"frontend", "checkout", "inventory", "payment"}
     # The critical path can be hidden and shown again.
-    page.find("input[name=critical]").click()
+    page.click("input[name=critical]")
     assert not page.find(".wf-row.critical .crit").is_displayed()
-    page.find("input[name=critical]").click()
-    page.find(f".wf-row[data-span-id='{trace.ids['charge']}']").click()
+    page.click("input[name=critical]")
+    page.click(f".wf-row[data-span-id='{trace.ids['charge']}']")
     page.wait_for(".span-detail")
     page.screenshot("trace")
 
@@ -66,7 +66,7 @@ def test_span_details_attributes_resource_scope_events(page, server):
     assert "+860ms" in event.text and "exception" in event.text
     # Two error marks: the root and the declined charge.
     assert len(page.all(".wf-row.error")) == 2 and fact(page, "errors") == "2"
-    page.find(".span-detail button.close").click()
+    page.click(".span-detail button.close")
     page.wait(lambda: not page.all(".span-detail"))
     assert "span=" not in page.hash()
 
@@ -74,13 +74,13 @@ def test_span_details_attributes_resource_scope_events(page, server):
 def test_links_jump_to_the_linked_span_and_trace(page, server):
     linked, target = server.traces["linked"], server.traces["checkout_ok"]
     open_trace(page, linked, f"?span={linked.ids['second']}")
-    page.wait_for(".span-detail .links a.span-link").click()
+    page.click(".span-detail .links a.span-link")
     page.wait(lambda: page.find(".span-detail").get_attribute("data-span-id") == linked.ids["first"])
     assert f"span={linked.ids['first']}" in page.hash()
     page.driver.back()
     page.wait(lambda: page.find(".span-detail").get_attribute("data-span-id") == linked.ids["second"])
-    page.find(f".wf-row[data-span-id='{linked.ids['root']}']").click()
-    page.wait_for(".span-detail .links a.trace-link").click()
+    page.click(f".wf-row[data-span-id='{linked.ids['root']}']")
+    page.click(".span-detail .links a.trace-link")
     page.wait(lambda: page.hash() == f"#/trace/{target.trace_id}?span={target.ids['root']}")
     page.wait_text(".trace-head h1", "POST /checkout")
     page.wait(lambda: page.all(f".span-detail[data-span-id='{target.ids['root']}']"))
@@ -108,10 +108,10 @@ def test_fold_and_unfold(page, server):
     trace = server.traces["checkout_ok"]
     open_trace(page, trace)
     page.wait(lambda: len(page.all(".wf-row")) == 8)
-    page.find(f".wf-row[data-span-id='{trace.ids['server']}'] .toggle").click()
+    page.click(f".wf-row[data-span-id='{trace.ids['server']}'] .toggle")
     page.wait(lambda: len(page.all(".wf-row")) == 3)
     assert "+5" in page.find(f".wf-row[data-span-id='{trace.ids['server']}']").text
-    page.find(f".wf-row[data-span-id='{trace.ids['server']}'] .toggle").click()
+    page.click(f".wf-row[data-span-id='{trace.ids['server']}'] .toggle")
     page.wait(lambda: len(page.all(".wf-row")) == 8)
     [button for button in page.all(".toolbar button") if button.text == "Collapse all"][0].click()
     page.wait(lambda: len(page.all(".wf-row")) == 1)
@@ -177,6 +177,6 @@ def test_ten_thousand_span_trace_opens_and_scrolls(page, server):
     page.find("input[name=find]").send_keys("disk full")
     page.wait_text(".find-count", "1 of 1")
     page.wait(lambda: page.all(f".wf-row.current-match[data-span-id='{trace.ids['b42i7']}']"))
-    page.find(".wf-row.current-match").click()
+    page.click(".wf-row.current-match")
     page.wait_for(".span-detail")
     page.screenshot("trace-10000-spans")
