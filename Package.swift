@@ -68,6 +68,21 @@ let package = Package(
         // The stage that sees every span before sampling: operation rollups and dependency edges.
         .target(name: "SkeinRollups", dependencies: ["SkeinCore"], swiftSettings: strictSettings),
 
+        // The live tail's broadcast hub and the pipeline stage that feeds it: ingest publishes
+        // stored spans here, the query server subscribes; neither imports the other.
+        .target(name: "SkeinTail", dependencies: ["SkeinCore"], swiftSettings: strictSettings),
+
+        // Alert rules evaluated from the rollups, their lifecycle, and Alertmanager-format webhooks.
+        .target(
+            name: "SkeinAlerts",
+            dependencies: [
+                "SkeinCore", "SkeinStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // OTLP receivers (gRPC and HTTP) and the shared export path.
         .target(
             name: "SkeinIngest",
@@ -88,7 +103,7 @@ let package = Package(
         .target(
             name: "SkeinQuery",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "SkeinStorage",
+                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +124,7 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
-                "SkeinSampling",
+                "SkeinSampling", "SkeinTail", "SkeinAlerts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,7 +197,8 @@ let package = Package(
         .target(
             name: "SkeinTesting",
             dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", "SkeinSampling",
-                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/SkeinTesting"
         ),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore", "SkeinTesting"]),
@@ -204,6 +220,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SkeinStorageTests", dependencies: ["SkeinStorage", "SkeinCore", "SkeinTesting"]),
+        .testTarget(name: "SkeinTailTests", dependencies: ["SkeinTail", "SkeinCore", "SkeinTesting"]),
+        .testTarget(
+            name: "SkeinAlertsTests",
+            dependencies: ["SkeinAlerts", "SkeinCore", "SkeinStorage", "SkeinTesting",
+                           .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "SkeinRollupsTests", dependencies: ["SkeinRollups", "SkeinCore", "SkeinTesting"]),
         .testTarget(
             name: "SkeinQueryTests",
@@ -220,7 +242,10 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling",
+                "SkeinSampling", "SkeinAlerts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -2,6 +2,7 @@ import Foundation
 package import Hummingbird
 package import Logging
 package import SkeinStorage
+package import SkeinTail
 
 /// The query server's settings (section `query` of the configuration file).
 package struct QueryConfiguration: Sendable, Equatable {
@@ -14,12 +15,17 @@ package struct QueryConfiguration: Sendable, Equatable {
     /// Most spans returned for one trace (`query.max_spans_per_trace`); a larger trace gets a
     /// warning saying how many were left out. Default 50,000.
     package var maxSpansPerTrace: Int
+    /// Most live-tail streams open at once (`query.max_tail_subscribers`); one more is answered
+    /// 503. Default 64.
+    package var maxTailSubscribers: Int
 
-    package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static", maxSpansPerTrace: Int = 50_000) {
+    package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static", maxSpansPerTrace: Int = 50_000,
+                 maxTailSubscribers: Int = 64) {
         self.host = host
         self.port = port
         self.uiDirectory = uiDirectory
         self.maxSpansPerTrace = maxSpansPerTrace
+        self.maxTailSubscribers = maxTailSubscribers
     }
 }
 
@@ -27,6 +33,7 @@ package struct QueryConfiguration: Sendable, Equatable {
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
+                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil,
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
@@ -39,6 +46,8 @@ package enum QueryServer {
         JaegerMetricsRoutes(metrics: metrics, performance: ServicePerformanceMetrics(reader: rollups)).addRoutes(to: router)
         OperationsRoutes().addRoutes(to: router)
         if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
+        if let tail { TailRoutes(hub: tail).addRoutes(to: router) }
+        if let alerts { alerts.addRoutes(to: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

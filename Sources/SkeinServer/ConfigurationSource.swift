@@ -56,8 +56,8 @@ package struct ConfigurationSettings: Sendable, Equatable {
         }
         switch node {
         case .scalar(let scalar):
-            // `key:` with nothing after it means "use the default".
-            if scalar.string == "" || scalar.string == "~" || scalar.string == "null" { return }
+            // `key:` with nothing after it means "use the default"; a quoted "" is an empty value.
+            if scalar.style == .plain && (scalar.string == "" || scalar.string == "~" || scalar.string == "null") { return }
             values[path] = .scalar(scalar.string)
         case .sequence(let sequence):
             var items: [String] = []

@@ -111,7 +111,7 @@ enum PolicyReader {
     }
 
     /// A scalar field's text; nil when absent or empty.
-    private static func scalar(_ node: ConfigurationNode?, at path: String) throws(ConfigurationError) -> String? {
+    static func scalar(_ node: ConfigurationNode?, at path: String) throws(ConfigurationError) -> String? {
         switch node {
         case nil, .null?: return nil
         case .scalar(let text)?: return text

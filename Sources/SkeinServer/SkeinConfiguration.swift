@@ -1,4 +1,5 @@
 package import Logging
+package import SkeinAlerts
 package import SkeinIngest
 package import SkeinQuery
 package import SkeinSampling
@@ -15,6 +16,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package var otlpHTTP = OTLPHTTPConfiguration()
     package var query = QueryConfiguration()
     package var sampling = SamplingConfiguration()
+    package var alerts = AlertsConfiguration()
     /// `rollups.flush_interval`, `--rollups-flush-interval`: how often rollups gathered in memory
     /// are written (a kill -9 loses at most this much of them). Default 10 s.
     package var rollupFlushIntervalNanos: UInt64 = 10_000_000_000
@@ -25,7 +27,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
 
     /// The sections a file may hold.
     static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log", "rollups",
-                                        "sampling", "sampling.head", "sampling.tail"]
+                                        "sampling", "sampling.head", "sampling.tail", "alerts", "alerts.webhook"]
 
     /// Every setting's dotted key.
     package static let keys: Set<String> = [
@@ -33,14 +35,16 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "storage.index.max_value_bytes", "storage.index.include_keys", "storage.index.exclude_keys",
         "otlp.max_in_flight_mib", "otlp.retry_after_seconds", "otlp.grpc.listen", "otlp.grpc.max_message_mib",
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
-        "query.listen", "query.ui_dir", "query.max_spans_per_trace",
+        "query.listen", "query.ui_dir", "query.max_spans_per_trace", "query.max_tail_subscribers",
         "log.level", "rollups.flush_interval",
         "sampling.head.default_rate", "sampling.head.service_rates", "sampling.tail.enabled", "sampling.tail.decision_wait",
         "sampling.tail.max_traces", "sampling.tail.max_bytes", "sampling.tail.decision_cache_size", "sampling.tail.policies",
+        "alerts.evaluation_interval", "alerts.repeat_interval", "alerts.external_url", "alerts.webhook.url",
+        "alerts.webhook.timeout", "alerts.webhook.max_attempts", "alerts.rules",
     ]
 
     /// Keys whose whole YAML subtree is kept (`ConfigurationValue.tree`) for their typed reader.
-    static let structuredKeys: Set<String> = ["sampling.head.service_rates", "sampling.tail.policies"]
+    static let structuredKeys: Set<String> = ["sampling.head.service_rates", "sampling.tail.policies", "alerts.rules"]
 
     /// Types and validates every setting; the first problem is thrown naming its key.
     package init(settings: ConfigurationSettings) throws(ConfigurationError) {
@@ -73,7 +77,9 @@ package struct SkeinConfiguration: Sendable, Equatable {
         if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }
         if let spans = try reader.integer("query.max_spans_per_trace", in: 1...10_000_000) { query.maxSpansPerTrace = spans }
+        if let subscribers = try reader.integer("query.max_tail_subscribers", in: 1...10_000) { query.maxTailSubscribers = subscribers }
         sampling = try SamplingConfiguration(reading: reader)
+        alerts = try AlertRuleReader.configuration(reader)
         if let text = try reader.string("rollups.flush_interval") {
             guard let nanos = GoDuration.parseNanos(text), nanos >= 100_000_000, nanos <= 600_000_000_000 else {
                 throw ConfigurationError(key: "rollups.flush_interval", rule: "must be a duration from 100ms to 10m, e.g. 10s (got '\(text)')")

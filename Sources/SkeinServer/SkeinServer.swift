@@ -1,6 +1,7 @@
 import Hummingbird
 package import Logging
 import ServiceLifecycle
+import SkeinAlerts
 package import UnixSignals
 import SkeinCore
 import SkeinIngest
@@ -8,9 +9,10 @@ import SkeinQuery
 import SkeinRollups
 package import SkeinSampling
 import SkeinStorage
+import SkeinTail
 
-/// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers and the query server, wired in start
-/// order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
+/// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers, the
+/// query server, alert evaluation and the live tail, wired in start order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
 /// finish in-flight requests before the store closes.
 package final class SkeinServer: Sendable {
     private let group: ServiceGroup
@@ -22,13 +24,24 @@ package final class SkeinServer: Sendable {
                  samplingClock: any SamplingClock = SystemSamplingClock()) throws {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
-        // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store.
-        let sampling = try SamplingWiring(configuration: configuration.sampling, next: store, store: store,
+        // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store → live tail.
+        let tail = SpanTailHub(maxSubscribers: configuration.query.maxTailSubscribers)
+        let sampling = try SamplingWiring(configuration: configuration.sampling, next: TailStage(next: store, hub: tail), store: store,
                                           clock: samplingClock, logger: logger)
         let rollups = RollupStage(next: sampling.consumer, dependencies: DependencyTracker(now: WallClock.nowNanos))
         let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, logger: logger)
+        let liveRollups = LiveRollupReader(store: store, stage: rollups)
+        let alerts = configuration.alerts
+        let externalURL = alerts.externalURL.isEmpty ? "http://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
+        let notifier = alerts.webhook.map { WebhookNotifier(settings: $0, externalURL: externalURL) }
+        let engine = AlertEngine(rules: alerts.rules, evaluator: AlertEvaluator(reader: liveRollups), notifier: notifier,
+                                 repeatIntervalNanos: alerts.repeatIntervalNanos)
+        let alertRoutes = AlertRoutes(
+            active: { AlertsJSON.active(await engine.activeAlerts(), failures: await engine.evaluationFailures(), webhook: notifier?.stats) },
+            history: { AlertsJSON.history(await engine.historyEntries()) },
+            rules: { AlertsJSON.rules(alerts.rules) })
         let ports = self.ports
         let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
             await ports.set(\.otlpGRPC, port)
@@ -43,23 +56,32 @@ package final class SkeinServer: Sendable {
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
-            rollups: LiveRollupReader(store: store, stage: rollups),
+            rollups: liveRollups,
             logger: logger,
-            samplingStatus: sampling.status
+            samplingStatus: sampling.status,
+            tail: tail,
+            alerts: alertRoutes
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: StorageService(store: store), serviceName: "storage"),
+            .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
+            .init(service: sampling.service, serviceName: "tail-sampling"),
+            .init(service: RollupFlushService(stage: rollups, interval: .nanoseconds(Int64(configuration.rollupFlushIntervalNanos)), logger: logger), serviceName: "rollups"),
+            .init(service: grpcReceiver, serviceName: "otlp-grpc"),
+            .init(service: otlpApplication, serviceName: "otlp-http"),
+            .init(service: queryApplication, serviceName: "query"),
+        ]
+        if !alerts.rules.isEmpty {
+            services.append(.init(service: AlertEvaluationService(engine: engine, interval: .nanoseconds(Int64(alerts.evaluationIntervalNanos))),
+                                  serviceName: "alerts"))
+        }
+        if let notifier { services.append(.init(service: WebhookService(notifier: notifier), serviceName: "alert-webhook")) }
+        services.append(.init(service: TailShutdownService(hub: tail), serviceName: "live-tail"))
         group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: StorageService(store: store), serviceName: "storage"),
-                .init(service: RetentionService(store: store, logger: logger), serviceName: "retention"),
-                .init(service: sampling.service, serviceName: "tail-sampling"),
-                .init(service: RollupFlushService(stage: rollups, interval: .nanoseconds(Int64(configuration.rollupFlushIntervalNanos)), logger: logger), serviceName: "rollups"),
-                .init(service: grpcReceiver, serviceName: "otlp-grpc"),
-                .init(service: otlpApplication, serviceName: "otlp-http"),
-                .init(service: queryApplication, serviceName: "query"),
-            ],
+            services: services,
             gracefulShutdownSignals: signals,
             logger: logger))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinCore
 import SkeinQuery
 import Testing
 

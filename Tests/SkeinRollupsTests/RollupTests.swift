@@ -1,24 +1,8 @@
 import SkeinCore
 import SkeinRollups
+import SkeinTesting
 import Synchronization
 import Testing
-
-/// Builds batches of spans by hand: which service, which parent, how long.
-enum Spans {
-    static let trace = TraceID(high: 1, low: 2)
-
-    static func span(_ id: UInt64, parent: UInt64? = nil, kind: SpanKind = .server, name: String = "op",
-                     startSeconds: UInt64 = 120, millis: UInt64 = 10, error: Bool = false, peer: String? = nil,
-                     trace: TraceID = trace) -> BatchSpan {
-        BatchSpan(traceID: trace, spanID: SpanID(id), name: name, kind: kind,
-                  startNanos: startSeconds * 1_000_000_000, endNanos: startSeconds * 1_000_000_000 + millis * 1_000_000,
-                  parentSpanID: parent.map(SpanID.init), isError: error, peerService: peer, encodedSpan: [])
-    }
-
-    static func batch(_ groups: [(String, [BatchSpan])], tenant: Tenant = .single) -> SpanBatch {
-        SpanBatch(tenant: tenant, groups: groups.map { ResourceGroup(serviceName: $0.0, encodedResourceScope: [], spans: $0.1) })
-    }
-}
 
 /// A clock tests move by hand.
 final class ManualClock: Sendable {

@@ -54,7 +54,7 @@ import Testing
 
     @Test(arguments: [
         ("storage:\n  dat_dir: x", "invalid configuration: 'storage.dat_dir' is not a known setting (see skein.example.yaml)"),
-        ("alerts:\n  rate: 1", "invalid configuration: 'alerts' is not a known section"),
+        ("tracing:\n  rate: 1", "invalid configuration: 'tracing' is not a known section"),
         ("otlp:\n  http:\n    listen: localhost", "invalid configuration: 'otlp.http.listen' must be host:port"),
         ("otlp:\n  http:\n    max_body_mib: 0", "invalid configuration: 'otlp.http.max_body_mib' must be a whole number from 1 to 1024 (got '0')"),
         ("storage:\n  sync_writes: maybe", "invalid configuration: 'storage.sync_writes' must be true or false (got 'maybe')"),

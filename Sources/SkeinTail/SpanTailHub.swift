@@ -1,0 +1,118 @@
+package import SkeinCore
+import Synchronization
+
+/// The broadcast point between ingest and the live tail: the pipeline publishes every stored
+/// batch, each subscriber gets the spans its filter matches.
+///
+/// Publishing never waits for a subscriber. Each has a buffer of `bufferSize` spans; when a
+/// subscriber reads more slowly than spans arrive, the oldest buffered spans are dropped and
+/// counted, and the subscriber learns how many (`TailSubscription.takeDropped`). With no
+/// subscribers a publish is one atomic load.
+package final class SpanTailHub: Sendable {
+    package let maxSubscribers: Int
+    package let bufferSize: Int
+    private let subscribers = Mutex<(open: Bool, all: [Int: Subscriber])>((true, [:]))
+    private let count = Atomic<Int>(0)
+    private let nextID = Atomic<Int>(0)
+
+    package struct TooManySubscribers: Error, CustomStringConvertible {
+        package let limit: Int
+        package var description: String { "the live tail already has its \(limit) subscribers (or the server is stopping); try again later" }
+    }
+
+    private struct Subscriber: Sendable {
+        var filter: TailFilter
+        var continuation: AsyncStream<TailEvent>.Continuation
+        var dropped: DropCounter
+    }
+
+    package init(maxSubscribers: Int = 64, bufferSize: Int = 1_000) {
+        self.maxSubscribers = maxSubscribers
+        self.bufferSize = bufferSize
+    }
+
+    /// Subscribers right now.
+    package var subscriberCount: Int { count.load(ordering: .relaxed) }
+
+    /// A new subscription; the caller must `cancel()` it when done (a finished stream also ends it).
+    package func subscribe(_ filter: TailFilter) throws(TooManySubscribers) -> TailSubscription {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        let (stream, continuation) = AsyncStream.makeStream(of: TailEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        let dropped = DropCounter()
+        let admitted = subscribers.withLock { subscribers in
+            guard subscribers.open, subscribers.all.count < maxSubscribers else { return false }
+            subscribers.all[id] = Subscriber(filter: filter, continuation: continuation, dropped: dropped)
+            count.store(subscribers.all.count, ordering: .relaxed)
+            return true
+        }
+        guard admitted else {
+            continuation.finish()
+            throw TooManySubscribers(limit: maxSubscribers)
+        }
+        continuation.onTermination = { [weak self] _ in self?.remove(id) }
+        return TailSubscription(events: stream, continuation: continuation, dropped: dropped)
+    }
+
+    private func remove(_ id: Int) {
+        subscribers.withLock { subscribers in
+            subscribers.all[id] = nil
+            count.store(subscribers.all.count, ordering: .relaxed)
+        }
+    }
+
+    /// Ends every subscription and admits no more (at shutdown, so open streams let the query
+    /// server stop).
+    package func close() {
+        let open = subscribers.withLock { subscribers in
+            subscribers.open = false
+            return Array(subscribers.all.values)
+        }
+        for subscriber in open { subscriber.continuation.finish() }
+    }
+
+    /// Hands the batch's spans to every subscriber whose filter matches them.
+    package func publish(_ batch: SpanBatch) {
+        guard count.load(ordering: .relaxed) > 0 else { return }
+        let current = subscribers.withLock { Array($0.all.values) }
+        for subscriber in current {
+            for group in batch.groups where subscriber.filter.matches(service: group.serviceName) {
+                for span in group.spans where subscriber.filter.matches(span) {
+                    if case .dropped(.span) = subscriber.continuation.yield(.span(TailSpan(span, service: group.serviceName))) {
+                        subscriber.dropped.add()
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a subscription's stream carries: spans, and the heartbeats its reader asks for.
+package enum TailEvent: Sendable, Equatable {
+    case span(TailSpan)
+    case heartbeat
+}
+
+/// One subscriber's end of the hub.
+package struct TailSubscription: Sendable {
+    package let events: AsyncStream<TailEvent>
+    fileprivate let continuation: AsyncStream<TailEvent>.Continuation
+    fileprivate let dropped: DropCounter
+
+    /// Spans dropped for this subscriber since the last call.
+    package func takeDropped() -> UInt64 { dropped.take() }
+
+    /// Puts a heartbeat in the stream (a timer of the reader's calls this, so a quiet stream
+    /// still writes, which is how a reader learns its client has gone).
+    package func heartbeat() {
+        if case .dropped(.span) = continuation.yield(.heartbeat) { dropped.add() }
+    }
+
+    /// Ends the subscription and leaves the hub.
+    package func cancel() { continuation.finish() }
+}
+
+private final class DropCounter: Sendable {
+    private let value = Atomic<UInt64>(0)
+    func add() { value.add(1, ordering: .relaxed) }
+    func take() -> UInt64 { value.exchange(0, ordering: .relaxed) }
+}
