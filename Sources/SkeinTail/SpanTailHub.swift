@@ -5,9 +5,10 @@ import Synchronization
 /// batch, each subscriber gets the spans its filter matches.
 ///
 /// Publishing never waits for a subscriber. Each has a buffer of `bufferSize` spans; when a
-/// subscriber reads more slowly than spans arrive, the oldest buffered spans are dropped and
-/// counted, and the subscriber learns how many (`TailSubscription.takeDropped`). With no
-/// subscribers a publish is one atomic load.
+/// subscriber reads more slowly than spans arrive, spans that find its buffer full are dropped
+/// and counted, and the subscriber learns how many (`TailSubscription.takeDropped`). A batch's
+/// matching spans travel as one event, so a reader writes them in one go. With no subscribers
+/// a publish is one atomic load.
 package final class SpanTailHub: Sendable {
     package let maxSubscribers: Int
     package let bufferSize: Int
@@ -23,7 +24,7 @@ package final class SpanTailHub: Sendable {
     private struct Subscriber: Sendable {
         var filter: TailFilter
         var continuation: AsyncStream<TailEvent>.Continuation
-        var dropped: DropCounter
+        var load: SubscriberLoad
     }
 
     package init(maxSubscribers: Int = 64, bufferSize: Int = 1_000) {
@@ -37,11 +38,12 @@ package final class SpanTailHub: Sendable {
     /// A new subscription; the caller must `cancel()` it when done (a finished stream also ends it).
     package func subscribe(_ filter: TailFilter) throws(TooManySubscribers) -> TailSubscription {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        let (stream, continuation) = AsyncStream.makeStream(of: TailEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
-        let dropped = DropCounter()
+        // Unbounded in events; `SubscriberLoad` bounds the spans they hold.
+        let (stream, continuation) = AsyncStream.makeStream(of: TailEvent.self)
+        let load = SubscriberLoad()
         let admitted = subscribers.withLock { subscribers in
             guard subscribers.open, subscribers.all.count < maxSubscribers else { return false }
-            subscribers.all[id] = Subscriber(filter: filter, continuation: continuation, dropped: dropped)
+            subscribers.all[id] = Subscriber(filter: filter, continuation: continuation, load: load)
             count.store(subscribers.all.count, ordering: .relaxed)
             return true
         }
@@ -50,7 +52,7 @@ package final class SpanTailHub: Sendable {
             throw TooManySubscribers(limit: maxSubscribers)
         }
         continuation.onTermination = { [weak self] _ in self?.remove(id) }
-        return TailSubscription(events: stream, continuation: continuation, dropped: dropped)
+        return TailSubscription(events: stream, continuation: continuation, load: load)
     }
 
     private func remove(_ id: Int) {
@@ -75,20 +77,24 @@ package final class SpanTailHub: Sendable {
         guard count.load(ordering: .relaxed) > 0 else { return }
         let current = subscribers.withLock { Array($0.all.values) }
         for subscriber in current {
+            var matching: [TailSpan] = []
             for group in batch.groups where subscriber.filter.matches(service: group.serviceName) {
                 for span in group.spans where subscriber.filter.matches(span) {
-                    if case .dropped(.span) = subscriber.continuation.yield(.span(TailSpan(span, service: group.serviceName))) {
-                        subscriber.dropped.add()
-                    }
+                    matching.append(TailSpan(span, service: group.serviceName))
                 }
             }
+            let admitted = subscriber.load.admit(matching.count, limit: bufferSize)
+            guard admitted > 0 else { continue }
+            if admitted < matching.count { matching.removeLast(matching.count - admitted) }
+            subscriber.continuation.yield(.spans(matching))
         }
     }
 }
 
-/// What a subscription's stream carries: spans, and the heartbeats its reader asks for.
+/// What a subscription's stream carries: the matching spans of one stored batch, and the
+/// heartbeats its reader asks for.
 package enum TailEvent: Sendable, Equatable {
-    case span(TailSpan)
+    case spans([TailSpan])
     case heartbeat
 }
 
@@ -96,23 +102,41 @@ package enum TailEvent: Sendable, Equatable {
 package struct TailSubscription: Sendable {
     package let events: AsyncStream<TailEvent>
     fileprivate let continuation: AsyncStream<TailEvent>.Continuation
-    fileprivate let dropped: DropCounter
+    fileprivate let load: SubscriberLoad
 
     /// Spans dropped for this subscriber since the last call.
-    package func takeDropped() -> UInt64 { dropped.take() }
+    package func takeDropped() -> UInt64 { load.takeDropped() }
+
+    /// Tells the hub the reader has taken `count` spans out of the stream, freeing their room.
+    package func consumed(_ count: Int) { load.release(count) }
 
     /// Puts a heartbeat in the stream (a timer of the reader's calls this, so a quiet stream
     /// still writes, which is how a reader learns its client has gone).
-    package func heartbeat() {
-        if case .dropped(.span) = continuation.yield(.heartbeat) { dropped.add() }
-    }
+    package func heartbeat() { continuation.yield(.heartbeat) }
 
     /// Ends the subscription and leaves the hub.
     package func cancel() { continuation.finish() }
 }
 
-private final class DropCounter: Sendable {
-    private let value = Atomic<UInt64>(0)
-    func add() { value.add(1, ordering: .relaxed) }
-    func take() -> UInt64 { value.exchange(0, ordering: .relaxed) }
+/// How many spans a subscriber's stream holds, and how many found it full.
+private final class SubscriberLoad: Sendable {
+    private let held = Atomic<Int>(0)
+    private let dropped = Atomic<UInt64>(0)
+
+    /// Reserves room for up to `count` spans and returns how many fit; the rest are counted as
+    /// dropped. Reserving first and giving back the excess keeps the bound with concurrent
+    /// publishers.
+    func admit(_ count: Int, limit: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let total = held.add(count, ordering: .relaxed).newValue
+        let excess = min(count, max(0, total - limit))
+        if excess > 0 {
+            held.subtract(excess, ordering: .relaxed)
+            dropped.add(UInt64(excess), ordering: .relaxed)
+        }
+        return count - excess
+    }
+
+    func release(_ count: Int) { held.subtract(count, ordering: .relaxed) }
+    func takeDropped() -> UInt64 { dropped.exchange(0, ordering: .relaxed) }
 }

@@ -60,12 +60,14 @@ package struct TailRoutes: Sendable {
                 try await writer.write(ByteBuffer(string: "retry: 3000\n: subscribed\n\n"))
                 for await event in subscription.events {
                     var text = ""
+                    if case .spans(let spans) = event {
+                        subscription.consumed(spans.count)
+                        for span in spans { text += "event: span\ndata: " + String(decoding: span.json, as: UTF8.self) + "\n\n" }
+                    } else {
+                        text = ": heartbeat\n\n"
+                    }
                     let dropped = subscription.takeDropped()
                     if dropped > 0 { text += "event: dropped\ndata: {\"dropped\":\(dropped)}\n\n" }
-                    switch event {
-                    case .span(let span): text += "event: span\ndata: " + String(decoding: span.json, as: UTF8.self) + "\n\n"
-                    case .heartbeat: text += ": heartbeat\n\n"
-                    }
                     try await writer.write(ByteBuffer(string: text))
                 }
                 try await writer.finish(nil)
