@@ -3,6 +3,7 @@ this checkout's ui-static/, seeded with the traces in seed.py; one headless Chro
 chromium and chromedriver, both paths passed explicitly) that can reach 127.0.0.1 only; a
 check that no test leaves a JavaScript error in the browser console; screenshots."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -56,10 +57,20 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server():
+    with serve() as running:
+        yield running
+
+
+@contextlib.contextmanager
+def serve(config_yaml=""):
+    """A seeded server; `config_yaml` becomes its --config file (test_live.py adds alert rules)."""
     ports = {"grpc": free_port(), "http": free_port(), "query": free_port()}
     data = tempfile.mkdtemp(prefix="skein-browser-")
+    config = os.path.join(data, "skein.yaml")
+    with open(config, "w") as file:
+        file.write(config_yaml)
     process = subprocess.Popen(
-        [SKEIN, "serve", "--data-dir", data, "--log-level", "warning",
+        [SKEIN, "serve", "--config", config, "--data-dir", os.path.join(data, "store"), "--log-level", "warning",
          "--ui-dir", os.path.join(REPO, "ui-static"),
          "--otlp-grpc-listen", f"127.0.0.1:{ports['grpc']}",
          "--otlp-http-listen", f"127.0.0.1:{ports['http']}",

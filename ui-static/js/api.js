@@ -120,3 +120,30 @@ export const csv = {
   operations: (service, since) => `/api/v1/services/${enc(service)}/operations${queryString({ since, format: "csv" })}`,
   dependencies: (since) => `/api/v1/dependencies${queryString({ since, format: "csv" })}`,
 };
+
+/** Pending and firing alerts: {data: [...], evaluationErrors, notifications}. */
+export function alerts(signal) {
+  return getJSON("/api/v1/alerts", null, signal);
+}
+
+/** The live tail's Server-Sent Events address for a filter {service, operation, error}. */
+export function tailURL(filter) {
+  return "/api/v1/tail" + queryString(filter);
+}
+
+/** The reason the server refused a live-tail stream (EventSource cannot read it itself). */
+export async function tailRefusal(filter) {
+  const controller = new AbortController();
+  try {
+    const reply = await fetch(tailURL(filter), { signal: controller.signal });
+    if (reply.ok) return null;
+    const text = await reply.text();
+    let body = null;
+    try { body = JSON.parse(text); } catch { body = null; }
+    return messageOf(body, text, reply);
+  } catch (error) {
+    return `cannot reach the Skein server (${error.message})`;
+  } finally {
+    controller.abort();
+  }
+}

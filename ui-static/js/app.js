@@ -7,6 +7,7 @@ import * as tracePage from "./trace-page.js";
 import * as servicesPage from "./services-page.js";
 import * as servicePage from "./service-page.js";
 import * as dependenciesPage from "./dependencies-page.js";
+import * as livePage from "./live-page.js";
 
 // Each page module exports mount(container, route) → {update(route) → bool, unmount()}.
 // update() answers whether the page took the new route in place (same trace, other span).
@@ -16,6 +17,7 @@ const PAGES = [
   { name: "services", module: servicesPage, nav: "services", match: (p) => p[0] === "services" && p.length === 1 },
   { name: "service", module: servicePage, nav: "services", match: (p) => p[0] === "services" && p.length === 2, key: (p) => p[1] },
   { name: "dependencies", module: dependenciesPage, nav: "dependencies", match: (p) => p[0] === "dependencies" && p.length === 1 },
+  { name: "live", module: livePage, nav: "live", match: (p) => p[0] === "live" && p.length === 1 },
 ];
 
 const view = document.getElementById("view");
