@@ -6,11 +6,9 @@ package import SkeinStorage
 /// starts now shows in the next evaluation.
 package struct AlertEvaluator: Sendable {
     let reader: any RollupReader
-    let tenant: Tenant
 
-    package init(reader: any RollupReader, tenant: Tenant = .single) {
+    package init(reader: any RollupReader) {
         self.reader = reader
-        self.tenant = tenant
     }
 
     /// The rule's value at `nowNanos`, or nil when the window holds no calls to judge (no latency
@@ -24,16 +22,16 @@ package struct AlertEvaluator: Sendable {
         switch rule.metric {
         case .edgeErrorRate(let callee):
             let caller = rule.service
-            sums = try await reader.edgeRollups(tenant: tenant, minutes: minutes) { _, parent, child in
+            sums = try await reader.edgeRollups(tenant: rule.tenant, minutes: minutes) { _, parent, child in
                 parent == caller && child == callee ? 0 : nil
             }
         case .latency, .errorRate, .callRate:
             if let operation = rule.operation {
-                sums = try await reader.operationRollups(tenant: tenant, service: rule.service, minutes: minutes, hourly: true) { _, kind, name in
+                sums = try await reader.operationRollups(tenant: rule.tenant, service: rule.service, minutes: minutes, hourly: true) { _, kind, name in
                     kinds.contains(kind) && name == operation ? 0 : nil
                 }
             } else {
-                sums = try await reader.serviceRollups(tenant: tenant, service: rule.service, minutes: minutes, hourly: true) { _, kind in
+                sums = try await reader.serviceRollups(tenant: rule.tenant, service: rule.service, minutes: minutes, hourly: true) { _, kind in
                     kinds.contains(kind) ? 0 : nil
                 }
             }

@@ -69,11 +69,15 @@ package struct AlertRule: Sendable, Equatable {
     package var labels: [String: String]
     /// The `summary` annotation; nil writes one from the rule.
     package var summary: String?
+    /// Whose rollups the rule reads; with tenancy on, each rule belongs to one tenant and only
+    /// that tenant's API shows it.
+    package var tenant: Tenant
 
     package init(name: String, metric: Metric, service: String, operation: String? = nil,
                  kinds: Set<SpanKind> = [.server, .consumer], comparison: Comparison, threshold: Double,
                  windowNanos: UInt64 = 300_000_000_000, forNanos: UInt64 = 60_000_000_000, severity: String = "warning",
-                 labels: [String: String] = [:], summary: String? = nil) {
+                 labels: [String: String] = [:], summary: String? = nil, tenant: Tenant = .single) {
+        self.tenant = tenant
         self.name = name
         self.metric = metric
         self.service = service
@@ -97,6 +101,7 @@ package struct AlertRule: Sendable, Equatable {
         all["service"] = service
         if let operation { all["operation"] = operation }
         if case .edgeErrorRate(let callee) = metric { all["callee"] = callee }
+        if !tenant.name.isEmpty { all["tenant"] = tenant.name }
         return all
     }
 

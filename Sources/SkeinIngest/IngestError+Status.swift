@@ -12,6 +12,7 @@ extension IngestError {
         case .unsupportedMediaType: .unsupportedMediaType
         case .unavailable: .serviceUnavailable
         case .internal: .internalServerError
+        case .denied(let denial): denial.isUnauthenticated ? .unauthorized : .badRequest
         }
     }
 
@@ -22,6 +23,16 @@ extension IngestError {
         case .tooLarge: .resourceExhausted  // without RetryInfo: it can never fit
         case .unavailable: .unavailable  // retryable
         case .internal: .internalError
+        case .denied(let denial): denial.isUnauthenticated ? .unauthenticated : .invalidArgument
+        }
+    }
+
+    /// The `WWW-Authenticate` challenge for a refused or missing token (RFC 6750 §3).
+    package var bearerChallenge: String? {
+        switch self {
+        case .denied(.missingToken): "Bearer realm=\"skein-otlp\""
+        case .denied(.wrongToken): "Bearer realm=\"skein-otlp\", error=\"invalid_token\""
+        default: nil
         }
     }
 

@@ -1,3 +1,5 @@
+package import SkeinCore
+
 /// Why an export request was refused as a whole. Each case is either permanent (bad input:
 /// the sender must not retry) or retryable (overload, storage trouble).
 package enum IngestError: Error, Equatable, CustomStringConvertible {
@@ -13,6 +15,8 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
     case unavailable(String, retryAfterSeconds: Int)
     /// A failure that retrying will not fix.
     case `internal`(String)
+    /// The access policy refused the request (token or tenant) before its body was read.
+    case denied(AccessPolicy.Denial)
 
     package var description: String {
         switch self {
@@ -22,6 +26,7 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
         case .unsupportedEncoding(let encoding): "unsupported Content-Encoding '\(encoding)': send gzip or no encoding"
         case .unavailable(let reason, _): "temporarily unavailable: \(reason); retry later"
         case .internal(let reason): "internal error: \(reason)"
+        case .denied(let denial): denial.description
         }
     }
 

@@ -4,6 +4,7 @@ import GRPCProtobuf
 package import Logging
 import OTLPGRPC
 import ServiceLifecycle
+import SkeinCore
 import SkeinOTLP
 
 /// OTLP/gRPC: `opentelemetry.proto.collector.trace.v1.TraceService/Export` (otlp-wire.md §2).
@@ -58,6 +59,13 @@ private struct TraceService: RegistrableRPCService {
             deserializer: RawBytes(),
             serializer: ProtobufSerializer<ExportTraceResponse>()
         ) { request, _ in
+            let tenant: Tenant
+            do throws(IngestError) {
+                tenant = try handler.admit(authorization: Self.first(request.metadata, "authorization"),
+                                           tenant: handler.tenantHeader.flatMap { Self.first(request.metadata, $0) })
+            } catch {
+                throw error.grpcStatus
+            }
             var body: [UInt8]? = nil
             for try await message in request.messages {
                 body = message
@@ -66,12 +74,17 @@ private struct TraceService: RegistrableRPCService {
             guard let body else { throw RPCError(code: .invalidArgument, message: "the Export call carried no request message") }
             do throws(IngestError) {
                 guard body.count <= maxMessageBytes else { throw .tooLarge(limitBytes: maxMessageBytes) }
-                let response = try await handler.export(body, encoding: .protobuf, tenant: .single)
+                let response = try await handler.export(body, encoding: .protobuf, tenant: tenant)
                 return StreamingServerResponse(single: ServerResponse(message: response))
             } catch {
                 throw error.grpcStatus
             }
         }
+    }
+
+    /// The first string value of a metadata key (gRPC keys are lower-case on the wire).
+    private static func first(_ metadata: Metadata, _ key: String) -> String? {
+        metadata[stringValues: key.lowercased()].first(where: { _ in true })
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 package import Hummingbird
+import HTTPTypes
 import NIOCore
 package import Logging
 import SkeinCore
@@ -71,8 +72,10 @@ package struct OTLPHTTPReceiver: HTTPResponder {
             return plainText(.unsupportedMediaType, IngestError.unsupportedMediaType(mediaType).description + "\n")
         }
         do throws(IngestError) {
+            let tenant = try handler.admit(authorization: request.headers[.authorization],
+                                           tenant: handler.tenantHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] })
             let body = try await readBody(request)
-            let response = try await handler.export(body, encoding: encoding, tenant: .single)
+            let response = try await handler.export(body, encoding: encoding, tenant: tenant)
             let bytes: [UInt8] = encoding == .json
                 ? OTLPJSONEncoder.exportResponse(response)
                 : ((try? response.serializedBytes()) ?? [])
@@ -116,6 +119,7 @@ package struct OTLPHTTPReceiver: HTTPResponder {
         let bytes = encoding == .json ? status.json : status.protobuf
         var headers: HTTPFields = [.contentType: encoding.contentType]
         if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        if let challenge = error.bearerChallenge { headers[.wwwAuthenticate] = challenge }
         return Response(status: error.httpStatus, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -20,14 +20,30 @@ package struct TraceExportHandler: Sendable {
     private let retryAfterSeconds: Int
     /// Which attributes get index entries.
     private let indexPolicy: AttributeIndexPolicy
+    /// The ingest token and the tenant header.
+    private let access: AccessPolicy
 
     package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1,
-                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), logger: Logger) {
+                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), access: AccessPolicy = AccessPolicy(), logger: Logger) {
         self.consumer = consumer
+        self.access = access
         self.limiter = limiter
         self.retryAfterSeconds = retryAfterSeconds
         self.indexPolicy = indexPolicy
         self.logger = logger
+    }
+
+    /// The header naming the tenant, when tenancy is on; transports read it for `admit`.
+    package var tenantHeader: String? { access.tenantHeader }
+
+    /// The tenant of a request with these header values, or the refusal; transports call it
+    /// before reading the body, so a refused sender costs no decoding.
+    package func admit(authorization: String?, tenant: String?) throws(IngestError) -> Tenant {
+        do throws(AccessPolicy.Denial) {
+            return try access.admit(authorization: authorization, tenant: tenant)
+        } catch {
+            throw .denied(error)
+        }
     }
 
     /// Returns only after every accepted span is durable; throws `IngestError` when nothing was

@@ -1,6 +1,7 @@
 import Foundation
 package import Hummingbird
 package import Logging
+package import SkeinCore
 package import SkeinStorage
 package import SkeinTail
 
@@ -33,11 +34,13 @@ package struct QueryConfiguration: Sendable, Equatable {
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
-                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil,
+                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, access: AccessPolicy = AccessPolicy(),
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: QueryContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: FileMiddleware(configuration.uiDirectory, searchForIndexHtml: true, logger: logger))
+        router.add(middleware: QueryAccessMiddleware(policy: access))
+        router.get(RouterPath(QueryAccessMiddleware.accessPath)) { _, _ in APIResponse.json(QueryAccessMiddleware.describe(access)) }
         JaegerAPIRoutes(query: query).addRoutes(to: router)
         OTLPJSONRoutes(query: query).addRoutes(to: router)
         SkeinAPIRoutes(query: query).addRoutes(to: router)
@@ -59,7 +62,7 @@ package enum QueryServer {
 /// Turns errors that escape a handler (storage failures) into Jaeger's error envelope with 500,
 /// and logs them; a person gets a message, never a dropped connection.
 struct APIErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = QueryContext
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -4,7 +4,7 @@ import SkeinCore
 /// Reads the `alerts` section, naming the exact path of any problem (`alerts.rules[1].threshold`).
 enum AlertRuleReader {
     static let fields: Set<String> = ["name", "metric", "service", "operation", "callee", "quantile", "span_kinds",
-                                      "comparison", "threshold", "window", "for", "severity", "labels", "summary"]
+                                      "comparison", "threshold", "window", "for", "severity", "labels", "summary", "tenant"]
 
     static func configuration(_ reader: SettingsReader) throws(ConfigurationError) -> AlertsConfiguration {
         var alerts = AlertsConfiguration()
@@ -47,6 +47,15 @@ enum AlertRuleReader {
             throw ConfigurationError(key: "alerts.rules", rule: "must be a list of rules, each a mapping with name, metric, service, comparison and threshold")
         }
         return alerts
+    }
+
+    /// A rule's tenant; whether tenancy is on is checked once the whole file is read.
+    static func tenant(_ name: String?, at path: String) throws(ConfigurationError) -> Tenant {
+        guard let name else { return .single }
+        guard AccessPolicy.isValidTenant(name) else {
+            throw ConfigurationError(key: path, rule: "must be a tenant name: 1 to \(AccessPolicy.maxTenantLength) letters, digits and !-_.*'() (got '\(name)')")
+        }
+        return Tenant(name)
     }
 
     static func rule(_ node: ConfigurationNode, at path: String) throws(ConfigurationError) -> AlertRule {
@@ -163,7 +172,7 @@ enum AlertRuleReader {
         }
         return AlertRule(name: name, metric: metric, service: service, operation: operation, kinds: kinds, comparison: comparison,
                          threshold: threshold, windowNanos: window, forNanos: forNanos, severity: severity, labels: labels,
-                         summary: try optional("summary"))
+                         summary: try optional("summary"), tenant: try tenant(optional("tenant"), at: "\(path).tenant"))
     }
 
     private static func duration(_ text: String?, at key: String, in range: ClosedRange<UInt64>) throws(ConfigurationError) -> UInt64? {

@@ -4,7 +4,7 @@ package import SkeinIngest
 package import SkeinQuery
 package import SkeinSampling
 package import SkeinStorage
-import SkeinCore
+package import SkeinCore
 
 /// All of Skein's settings, nesting each module's configuration. Built from the YAML file
 /// (`--config`) and the flags, whose names mirror the file's keys; every default lives in the
@@ -17,6 +17,10 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package var query = QueryConfiguration()
     package var sampling = SamplingConfiguration()
     package var alerts = AlertsConfiguration()
+    /// `otlp.auth.token` and the tenant header: who may send spans.
+    package var ingestAccess = AccessPolicy()
+    /// `query.auth.token` and the tenant header: who may read them.
+    package var queryAccess = AccessPolicy()
     /// `rollups.flush_interval`, `--rollups-flush-interval`: how often rollups gathered in memory
     /// are written (a kill -9 loses at most this much of them). Default 10 s.
     package var rollupFlushIntervalNanos: UInt64 = 10_000_000_000
@@ -26,7 +30,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package init() {}
 
     /// The sections a file may hold.
-    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log", "rollups",
+    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log", "rollups", "otlp.auth", "query.auth", "tenancy",
                                         "sampling", "sampling.head", "sampling.tail", "alerts", "alerts.webhook"]
 
     /// Every setting's dotted key.
@@ -41,6 +45,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "sampling.tail.max_traces", "sampling.tail.max_bytes", "sampling.tail.decision_cache_size", "sampling.tail.policies",
         "alerts.evaluation_interval", "alerts.repeat_interval", "alerts.external_url", "alerts.webhook.url",
         "alerts.webhook.timeout", "alerts.webhook.max_attempts", "alerts.rules",
+        "otlp.auth.token", "query.auth.token", "tenancy.enabled", "tenancy.header",
     ]
 
     /// Keys whose whole YAML subtree is kept (`ConfigurationValue.tree`) for their typed reader.
@@ -93,12 +98,46 @@ package struct SkeinConfiguration: Sendable, Equatable {
             }
             logLevel = parsed
         }
+        try readAccess(reader)
         let addresses = [("otlp.grpc.listen", otlpGRPC.host, otlpGRPC.port), ("otlp.http.listen", otlpHTTP.host, otlpHTTP.port),
                          ("query.listen", query.host, query.port)]
         for (index, address) in addresses.enumerated() where address.2 != 0 {
             if let clash = addresses[..<index].first(where: { $0.1 == address.1 && $0.2 == address.2 }) {
                 throw ConfigurationError(key: address.0, rule: "must differ from \(clash.0) (both are \(address.1):\(address.2))")
             }
+        }
+    }
+}
+
+extension SkeinConfiguration {
+    /// Tokens and tenancy. A token is any run of visible ASCII (it travels in a header); with
+    /// tenancy on, every alert rule names its tenant, and with it off none may.
+    private mutating func readAccess(_ reader: SettingsReader) throws(ConfigurationError) {
+        func token(_ key: String) throws(ConfigurationError) -> String? {
+            guard let text = try reader.string(key), !text.isEmpty else { return nil }
+            guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw ConfigurationError(key: key, rule: "must be printable ASCII without spaces (it is sent as 'Authorization: Bearer <token>')")
+            }
+            return text
+        }
+        ingestAccess.token = try token("otlp.auth.token")
+        queryAccess.token = try token("query.auth.token")
+        var header = "X-Scope-OrgID"
+        if let text = try reader.string("tenancy.header") {
+            guard !text.isEmpty, text.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2D || byte == 0x5F
+            }), text.lowercased() != "authorization" else {
+                throw ConfigurationError(key: "tenancy.header", rule: "must be an HTTP header name of letters, digits, - and _, other than Authorization (got '\(text)')")
+            }
+            header = text
+        }
+        let tenancy = try reader.bool("tenancy.enabled") ?? false
+        ingestAccess.tenantHeader = tenancy ? header : nil
+        queryAccess.tenantHeader = tenancy ? header : nil
+        for (index, rule) in alerts.rules.enumerated() where tenancy == (rule.tenant == .single) {
+            throw ConfigurationError(key: "alerts.rules[\(index)].tenant",
+                                     rule: tenancy ? "is required while tenancy.enabled is true: name the tenant whose spans the rule watches"
+                                                   : "is allowed only with tenancy.enabled: true")
         }
     }
 }

@@ -31,17 +31,28 @@ package final class SkeinServer: Sendable {
         let rollups = RollupStage(next: sampling.consumer, dependencies: DependencyTracker(now: WallClock.nowNanos))
         let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
-                                         indexPolicy: configuration.storage.indexPolicy, logger: logger)
+                                         indexPolicy: configuration.storage.indexPolicy, access: configuration.ingestAccess,
+                                         logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts
         let externalURL = alerts.externalURL.isEmpty ? "http://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
         let notifier = alerts.webhook.map { WebhookNotifier(settings: $0, externalURL: externalURL) }
         let engine = AlertEngine(rules: alerts.rules, evaluator: AlertEvaluator(reader: liveRollups), notifier: notifier,
                                  repeatIntervalNanos: alerts.repeatIntervalNanos)
+        // Each tenant sees its own rules, their alerts and history; the webhook's counters are the server's.
+        let rulesOf: @Sendable (Tenant) -> [AlertRule] = { tenant in alerts.rules.filter { $0.tenant == tenant } }
         let alertRoutes = AlertRoutes(
-            active: { AlertsJSON.active(await engine.activeAlerts(), failures: await engine.evaluationFailures(), webhook: notifier?.stats) },
-            history: { AlertsJSON.history(await engine.historyEntries()) },
-            rules: { AlertsJSON.rules(alerts.rules) })
+            active: { tenant in
+                let names = Set(rulesOf(tenant).map(\.name))
+                return AlertsJSON.active(await engine.activeAlerts().filter { $0.rule.tenant == tenant },
+                                         failures: await engine.evaluationFailures().filter { names.contains($0.key) },
+                                         webhook: notifier?.stats)
+            },
+            history: { tenant in
+                let names = Set(rulesOf(tenant).map(\.name))
+                return AlertsJSON.history(await engine.historyEntries().filter { names.contains($0.rule) })
+            },
+            rules: { tenant in AlertsJSON.rules(rulesOf(tenant)) })
         let ports = self.ports
         let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
             await ports.set(\.otlpGRPC, port)
@@ -60,7 +71,8 @@ package final class SkeinServer: Sendable {
             logger: logger,
             samplingStatus: sampling.status,
             tail: tail,
-            alerts: alertRoutes
+            alerts: alertRoutes,
+            access: configuration.queryAccess
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])

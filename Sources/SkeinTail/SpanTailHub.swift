@@ -76,7 +76,7 @@ package final class SpanTailHub: Sendable {
     package func publish(_ batch: SpanBatch) {
         guard count.load(ordering: .relaxed) > 0 else { return }
         let current = subscribers.withLock { Array($0.all.values) }
-        for subscriber in current {
+        for subscriber in current where subscriber.filter.tenant == batch.tenant {
             var matching: [TailSpan] = []
             for group in batch.groups where subscriber.filter.matches(service: group.serviceName) {
                 for span in group.spans where subscriber.filter.matches(span) {

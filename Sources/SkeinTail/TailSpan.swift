@@ -56,8 +56,11 @@ package struct TailFilter: Sendable, Equatable {
     package var operation: String?
     /// true: only ERROR spans; false: only spans that are not ERROR.
     package var error: Bool?
+    /// Whose spans: a subscriber never sees another tenant's, whatever the rest of its filter.
+    package var tenant: Tenant
 
-    package init(service: String? = nil, operation: String? = nil, error: Bool? = nil) {
+    package init(service: String? = nil, operation: String? = nil, error: Bool? = nil, tenant: Tenant = .single) {
+        self.tenant = tenant
         self.service = service
         self.operation = operation
         self.error = error

@@ -14,7 +14,11 @@ struct Skein: AsyncParsableCommand {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Receive OTLP spans, store them, and serve the query API and viewer.",
-        discussion: "Flags override the same keys of the --config file (see skein.example.yaml).")
+        discussion: """
+            Flags override the same keys of the --config file (see skein.example.yaml). Bearer tokens come from \
+            the file or, kept out of the process list, from the environment: SKEIN_OTLP_TOKEN (otlp.auth.token) \
+            and SKEIN_QUERY_TOKEN (query.auth.token).
+            """)
 
     @Option(help: "YAML configuration file; flags override its keys.")
     var config: String?
@@ -66,6 +70,10 @@ struct Serve: AsyncParsableCommand {
     var samplingTailMaxBytes: String?
     @Option(help: "sampling.tail.decision_cache_size: decisions remembered for late spans (default 100000).")
     var samplingTailDecisionCacheSize: String?
+    @Flag(inversion: .prefixedNo, help: "tenancy.enabled: every request names its tenant in the tenant header (default off).")
+    var tenancy: Bool?
+    @Option(help: "tenancy.header: the header naming the tenant (default X-Scope-OrgID).")
+    var tenancyHeader: String?
 
     func run() async throws {
         let configuration: SkeinConfiguration
@@ -111,6 +119,9 @@ struct Serve: AsyncParsableCommand {
             ("sampling.head.default_rate", samplingHeadDefaultRate), ("sampling.tail.enabled", samplingTailEnabled.map { String($0) }),
             ("sampling.tail.decision_wait", samplingTailDecisionWait), ("sampling.tail.max_traces", samplingTailMaxTraces),
             ("sampling.tail.max_bytes", samplingTailMaxBytes), ("sampling.tail.decision_cache_size", samplingTailDecisionCacheSize),
+            ("tenancy.enabled", tenancy.map { String($0) }), ("tenancy.header", tenancyHeader),
+            ("otlp.auth.token", ProcessInfo.processInfo.environment["SKEIN_OTLP_TOKEN"]),
+            ("query.auth.token", ProcessInfo.processInfo.environment["SKEIN_QUERY_TOKEN"]),
         ]
         for (key, value) in flags { if let value { settings.override(key, .scalar(value)) } }
         if !otlpHttpCorsAllowedOrigin.isEmpty { settings.override("otlp.http.cors.allowed_origins", .list(otlpHttpCorsAllowedOrigin)) }

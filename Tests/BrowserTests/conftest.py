@@ -43,10 +43,11 @@ class Server:
         self.traces = traces
         self.base = f"http://127.0.0.1:{ports['query']}"
 
-    def get(self, path):
+    def get(self, path, headers=None):
         """(status, parsed JSON or None) of a GET on the query port."""
         try:
-            with urllib.request.urlopen(self.base + path, timeout=30) as reply:
+            request = urllib.request.Request(self.base + path, headers=headers or {})
+            with urllib.request.urlopen(request, timeout=30) as reply:
                 return reply.status, json.loads(reply.read())
         except urllib.error.HTTPError as error:
             return error.code, None
@@ -62,8 +63,9 @@ def server():
 
 
 @contextlib.contextmanager
-def serve(config_yaml=""):
-    """A seeded server; `config_yaml` becomes its --config file (test_live.py adds alert rules)."""
+def serve(config_yaml="", seed_headers=None):
+    """A seeded server; `config_yaml` becomes its --config file (test_live.py adds alert rules),
+    `seed_headers` go with every seeding request (test_access.py's token and tenant)."""
     ports = {"grpc": free_port(), "http": free_port(), "query": free_port()}
     data = tempfile.mkdtemp(prefix="skein-browser-")
     config = os.path.join(data, "skein.yaml")
@@ -88,7 +90,7 @@ def serve(config_yaml=""):
         began = time.time()
         traces = seed.build(time.time_ns())
         for trace in traces.values():
-            seed.send(ports["http"], trace)
+            seed.send(ports["http"], trace, seed_headers)
         print(f"\nseeded {sum(t.span_count for t in traces.values())} spans in {len(traces)} traces "
               f"in {time.time() - began:.2f} s")
         yield Server(ports, traces)

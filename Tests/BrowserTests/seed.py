@@ -166,11 +166,12 @@ def build(now_ns):
     return traces
 
 
-def send(otlp_http_port, trace):
+def send(otlp_http_port, trace, headers=None):
+    """Exports the trace over OTLP/HTTP JSON; `headers` adds e.g. the token and the tenant."""
     for request in trace.requests():
         body = json.dumps(request).encode()
         post = urllib.request.Request(f"http://127.0.0.1:{otlp_http_port}/v1/traces", data=body,
-                                      headers={"Content-Type": "application/json"}, method="POST")
+                                      headers={"Content-Type": "application/json", **(headers or {})}, method="POST")
         with urllib.request.urlopen(post, timeout=30) as reply:
             answer = json.loads(reply.read() or b"{}")
             assert reply.status == 200 and not answer.get("partialSuccess"), answer

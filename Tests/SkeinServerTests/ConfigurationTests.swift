@@ -1,4 +1,5 @@
 import Foundation
+import SkeinCore
 import SkeinTesting
 import Testing
 @testable import SkeinServer
@@ -17,6 +18,23 @@ import Testing
         #expect(configuration.otlpHTTP.host == "127.0.0.1" && configuration.otlpHTTP.port == 4318)
         #expect(configuration.otlpHTTP.maxBodyBytes == 16 << 20)
         #expect(configuration.query.port == 16686)
+    }
+
+    @Test func tokensAndTenancy() throws {
+        let yaml = """
+        otlp: {auth: {token: in-token}}
+        query: {auth: {token: out-token}}
+        tenancy: {enabled: true, header: X-Tenant}
+        alerts:
+          rules:
+            - {name: A, metric: error_rate, service: s, comparison: ">", threshold: 0.1, tenant: acme}
+        """
+        let configuration = try load(yaml)
+        #expect(configuration.ingestAccess == AccessPolicy(token: "in-token", tenantHeader: "X-Tenant"))
+        #expect(configuration.queryAccess == AccessPolicy(token: "out-token", tenantHeader: "X-Tenant"))
+        #expect(configuration.alerts.rules.first?.tenant == Tenant("acme"))
+        let off = try load("tenancy: {header: X-Tenant}")
+        #expect(off.ingestAccess == AccessPolicy() && off.queryAccess == AccessPolicy())
     }
 
     @Test func theExampleFileStatesExactlyTheDefaults() throws {
@@ -65,6 +83,15 @@ import Testing
         ("otlp:\n  max_in_flight_mib: lots", "invalid configuration: 'otlp.max_in_flight_mib' must be a whole number"),
         ("storage: [1, 2]", "invalid configuration: 'storage' is not a known setting"),
         ("a: b: c", "invalid configuration: the file is not valid YAML"),
+        ("query:\n  auth:\n    token: two words", "invalid configuration: 'query.auth.token' must be printable ASCII without spaces"),
+        ("tenancy:\n  enabled: true\n  header: Authorization", "invalid configuration: 'tenancy.header' must be an HTTP header name"),
+        ("tenancy:\n  header: 'X Org'", "invalid configuration: 'tenancy.header' must be an HTTP header name"),
+        ("tenancy:\n  enabled: true\nalerts:\n  rules:\n    - {name: A, metric: error_rate, service: s, comparison: '>', threshold: 0.1}",
+         "invalid configuration: 'alerts.rules[0].tenant' is required while tenancy.enabled is true"),
+        ("alerts:\n  rules:\n    - {name: A, metric: error_rate, service: s, comparison: '>', threshold: 0.1, tenant: acme}",
+         "invalid configuration: 'alerts.rules[0].tenant' is allowed only with tenancy.enabled: true"),
+        ("tenancy:\n  enabled: true\nalerts:\n  rules:\n    - {name: A, metric: error_rate, service: s, comparison: '>', threshold: 0.1, tenant: 'a b'}",
+         "invalid configuration: 'alerts.rules[0].tenant' must be a tenant name"),
     ])
     func invalidConfigurationNamesTheKeyAndTheRule(yaml: String, message: String) {
         #expect { try load(yaml) } throws: { error in

@@ -58,8 +58,8 @@ final class TestServer: Sendable {
         try await Self.send(method, "http://127.0.0.1:\(otlpPort)\(path)", body: body, headers: headers)
     }
 
-    func query(_ pathAndQuery: String, method: String = "GET", body: Data? = nil) async throws -> Reply {
-        try await Self.send(method, "http://127.0.0.1:\(queryPort)\(pathAndQuery)", body: body, headers: [:])
+    func query(_ pathAndQuery: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        try await Self.send(method, "http://127.0.0.1:\(queryPort)\(pathAndQuery)", body: body, headers: headers)
     }
 
     static func send(_ method: String, _ url: String, body: Data?, headers: [String: String]) async throws -> Reply {

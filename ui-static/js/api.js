@@ -1,6 +1,8 @@
 // The query API client: one function per endpoint, each resolving to the useful part of the answer.
 // Errors become APIError with the server's own message (Jaeger's envelope `errors[0].msg`, or
-// `error.message` of the /api/v1 and /api/v3 shapes).
+// `error.message` of the /api/v1 and /api/v3 shapes). Every request carries the credentials
+// access.js keeps, and a 401 makes it ask for them.
+import { fetchWithAccess } from "./access.js";
 
 export class APIError extends Error {
   constructor(message, status, path) {
@@ -36,7 +38,7 @@ async function getJSON(path, params, signal) {
   const url = path + queryString(params);
   let reply;
   try {
-    reply = await fetch(url, { signal, headers: { Accept: "application/json" } });
+    reply = await fetchWithAccess(url, { signal, headers: { Accept: "application/json" } });
   } catch (error) {
     if (error?.name === "AbortError") throw error;
     throw new APIError(`cannot reach the Skein server (${error.message})`, 0, path);
@@ -126,24 +128,54 @@ export function alerts(signal) {
   return getJSON("/api/v1/alerts", null, signal);
 }
 
-/** The live tail's Server-Sent Events address for a filter {service, operation, error}. */
-export function tailURL(filter) {
-  return "/api/v1/tail" + queryString(filter);
-}
-
-/** The reason the server refused a live-tail stream (EventSource cannot read it itself). */
-export async function tailRefusal(filter) {
+/**
+ * Opens the live tail for a filter {service, operation, error}: a Server-Sent Events stream read
+ * with fetch (EventSource cannot send the credentials). Calls onOpen(), onEvent(type, data) per
+ * event, onRefused(message) when the server answers with an error, and onLost() when an open
+ * stream ends. Returns {close()}.
+ */
+export function openTail(filter, { onOpen, onEvent, onRefused, onLost }) {
   const controller = new AbortController();
-  try {
-    const reply = await fetch(tailURL(filter), { signal: controller.signal });
-    if (reply.ok) return null;
-    const text = await reply.text();
-    let body = null;
-    try { body = JSON.parse(text); } catch { body = null; }
-    return messageOf(body, text, reply);
-  } catch (error) {
-    return `cannot reach the Skein server (${error.message})`;
-  } finally {
-    controller.abort();
-  }
+  (async () => {
+    let reply;
+    try {
+      reply = await fetchWithAccess("/api/v1/tail" + queryString(filter), { signal: controller.signal, headers: { Accept: "text/event-stream" } });
+    } catch (error) {
+      if (!controller.signal.aborted) onRefused(`cannot reach the Skein server (${error.message})`);
+      return;
+    }
+    if (!reply.ok) {
+      const text = await reply.text().catch(() => "");
+      let body = null;
+      try { body = JSON.parse(text); } catch { body = null; }
+      if (!controller.signal.aborted) onRefused(messageOf(body, text, reply));
+      return;
+    }
+    onOpen();
+    const reader = reply.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffered += value;
+        let end;
+        while ((end = buffered.indexOf("\n\n")) >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          let type = "message";
+          const data = [];
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event:")) type = line.slice(6).trim();
+            else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+          }
+          if (data.length) onEvent(type, data.join("\n"));
+        }
+      }
+    } catch {
+      // Aborted by close(), or the connection broke: both end the stream below.
+    }
+    if (!controller.signal.aborted) onLost();
+  })();
+  return { close: () => controller.abort() };
 }

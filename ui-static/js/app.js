@@ -8,6 +8,7 @@ import * as servicesPage from "./services-page.js";
 import * as servicePage from "./service-page.js";
 import * as dependenciesPage from "./dependencies-page.js";
 import * as livePage from "./live-page.js";
+import * as access from "./access.js";
 
 // Each page module exports mount(container, route) → {update(route) → bool, unmount()}.
 // update() answers whether the page took the new route in place (same trace, other span).
@@ -86,5 +87,6 @@ openForm.addEventListener("submit", (event) => {
 });
 openForm.elements.trace.addEventListener("input", (event) => event.target.setCustomValidity(""));
 
+access.start();
 router.onChange(show);
 show(router.current());

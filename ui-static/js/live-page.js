@@ -115,43 +115,39 @@ export function mount(container, route) {
     source?.close();
     state = "connecting";
     renderStatus();
-    const params = streamParams(filter);
-    const stream = new EventSource(api.tailURL(params));
-    source = stream;
-    stream.onopen = () => {
-      state = "connected";
-      renderStatus();
-    };
-    stream.addEventListener("span", (event) => {
-      received += 1;
-      if (paused) {
-        heldWhilePaused += 1;
-      } else {
-        pending.push(JSON.parse(event.data));
-        if (!frame) frame = requestAnimationFrame(flush);
-      }
-      renderStatus();
-    });
-    stream.addEventListener("dropped", (event) => {
-      dropped += JSON.parse(event.data).dropped ?? 0;
-      renderStatus();
-    });
-    stream.onerror = () => {
+    let stream = null;
+    const retry = (nextState, message, delay) => {
       if (source !== stream) return;
-      if (stream.readyState === EventSource.CONNECTING) {
-        state = "reconnecting";
-        renderStatus();
-        return;
-      }
-      // Closed for good: the server refused (400 or 503). Ask it why, then try again later.
-      api.tailRefusal(params).then((message) => {
-        if (source !== stream) return;
-        state = "failed";
-        problem = message ?? "the stream closed";
-        renderStatus();
-        setTimeout(() => { if (source === stream) connect(); }, 5_000);
-      });
+      state = nextState;
+      problem = message;
+      renderStatus();
+      setTimeout(() => { if (source === stream) connect(); }, delay);
     };
+    stream = api.openTail(streamParams(filter), {
+      onOpen: () => {
+        state = "connected";
+        renderStatus();
+      },
+      onEvent: (type, data) => {
+        if (type === "span") {
+          received += 1;
+          if (paused) {
+            heldWhilePaused += 1;
+          } else {
+            pending.push(JSON.parse(data));
+            if (!frame) frame = requestAnimationFrame(flush);
+          }
+        } else if (type === "dropped") {
+          dropped += JSON.parse(data).dropped ?? 0;
+        }
+        renderStatus();
+      },
+      // The server refused (400, 401 or 503) and said why: try again later.
+      onRefused: (message) => retry("failed", message, 5_000),
+      // An open stream ended (the server restarted): reconnect as EventSource would.
+      onLost: () => retry("reconnecting", "", 3_000),
+    });
+    source = stream;
   }
 
   function loadAlerts() {

@@ -1,10 +1,12 @@
 package import Hummingbird
+package import SkeinCore
 
 /// `GET /api/v1/alerts` (pending and firing alerts with their values and the webhook's
 /// counters), `/api/v1/alerts/history` (newest first) and `/api/v1/alerts/rules`. The documents
-/// come from the wiring as closures, so this module does not depend on the alerts module.
+/// come from the wiring as closures, so this module does not depend on the alerts module; each
+/// is asked for one tenant's alerts only.
 package struct AlertRoutes: Sendable {
-    package typealias Document = @Sendable () async -> [UInt8]
+    package typealias Document = @Sendable (Tenant) async -> [UInt8]
     let active: Document
     let history: Document
     let rules: Document
@@ -15,9 +17,9 @@ package struct AlertRoutes: Sendable {
         self.rules = rules
     }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/v1/alerts") { request, _ in APIResponse.json(await active(), pretty: JaegerAPIRoutes.pretty(request)) }
-        router.get("/api/v1/alerts/history") { request, _ in APIResponse.json(await history(), pretty: JaegerAPIRoutes.pretty(request)) }
-        router.get("/api/v1/alerts/rules") { request, _ in APIResponse.json(await rules(), pretty: JaegerAPIRoutes.pretty(request)) }
+    package func addRoutes(to router: Router<QueryContext>) {
+        router.get("/api/v1/alerts") { request, context in APIResponse.json(await active(context.tenant), pretty: JaegerAPIRoutes.pretty(request)) }
+        router.get("/api/v1/alerts/history") { request, context in APIResponse.json(await history(context.tenant), pretty: JaegerAPIRoutes.pretty(request)) }
+        router.get("/api/v1/alerts/rules") { request, context in APIResponse.json(await rules(context.tenant), pretty: JaegerAPIRoutes.pretty(request)) }
     }
 }

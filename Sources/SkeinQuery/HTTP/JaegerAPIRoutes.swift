@@ -14,9 +14,9 @@ package struct JaegerAPIRoutes: Sendable {
         self.now = now
     }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/services") { request, _ in
-            let services = try await query.services(tenant: .single)
+    package func addRoutes(to router: Router<QueryContext>) {
+        router.get("/api/services") { request, context in
+            let services = try await query.services(tenant: context.tenant)
             let body = JaegerJSON.envelope(total: services.count) { json in
                 json.array { json in for service in services { json.value(service) } }
             }
@@ -24,13 +24,13 @@ package struct JaegerAPIRoutes: Sendable {
         }
         router.get("/api/services/:service/operations") { request, context in
             let service = APIResponse.pathParameter("service", context)
-            let names = Self.unique(try await query.operations(of: service, kind: nil, tenant: .single).map(\.name))
+            let names = Self.unique(try await query.operations(of: service, kind: nil, tenant: context.tenant).map(\.name))
             let body = JaegerJSON.envelope(total: names.count) { json in
                 if names.isEmpty { json.null() } else { json.array { json in for name in names { json.value(name) } } }
             }
             return APIResponse.json(body, pretty: Self.pretty(request))
         }
-        router.get("/api/operations") { request, _ in
+        router.get("/api/operations") { request, context in
             let parameters = QueryParameters(request.uri.query)
             guard let service = parameters["service"], !service.isEmpty else {
                 return APIResponse.jaegerError(.badRequest, "parameter 'service' is required")
@@ -42,7 +42,7 @@ package struct JaegerAPIRoutes: Sendable {
                 }
                 kind = parsed
             }
-            let operations = try await query.operations(of: service, kind: kind, tenant: .single)
+            let operations = try await query.operations(of: service, kind: kind, tenant: context.tenant)
             let body = JaegerJSON.envelope(total: operations.count) { json in
                 json.array { json in
                     for operation in operations {
@@ -61,14 +61,14 @@ package struct JaegerAPIRoutes: Sendable {
             guard let traceID = TraceID(hex: text) else {
                 return APIResponse.jaegerError(.badRequest, "malformed trace ID '\(text)': expected 1 to 32 hex characters")
             }
-            guard let trace = try await query.trace(traceID, tenant: .single) else {
+            guard let trace = try await query.trace(traceID, tenant: context.tenant) else {
                 return APIResponse.jaegerError(.notFound, "trace not found")
             }
             let jaeger = Self.jaeger(trace, raw: parameters["raw"] == "true")
             let body = JaegerJSON.envelope { json in JaegerJSON.write([jaeger], to: &json) }
             return APIResponse.json(body, pretty: Self.pretty(request))
         }
-        router.get("/api/traces") { request, _ in
+        router.get("/api/traces") { request, context in
             let parameters = QueryParameters(request.uri.query)
             let raw = parameters["raw"] == "true"
             let ids: [TraceID]
@@ -79,14 +79,14 @@ package struct JaegerAPIRoutes: Sendable {
             } catch {
                 return APIResponse.jaegerError(.badRequest, error.message)
             }
-            guard let traceQuery else { return try await multiGet(ids, raw: raw, pretty: Self.pretty(request)) }
-            let found = try await query.search(traceQuery, tenant: .single)
+            guard let traceQuery else { return try await multiGet(ids, raw: raw, pretty: Self.pretty(request), tenant: context.tenant) }
+            let found = try await query.search(traceQuery, tenant: context.tenant)
             let body = JaegerJSON.envelope { json in
                 JaegerJSON.write(found.map { Self.jaeger($0.trace, raw: raw) }, to: &json)
             }
             return APIResponse.json(body, pretty: Self.pretty(request))
         }
-        router.post("/api/transform") { request, _ in
+        router.post("/api/transform") { request, context in
             let body = try await request.body.collect(upTo: 64 << 20)
             let export: ExportTraceRequest
             do throws(OTLPDecodingError) {
@@ -101,11 +101,11 @@ package struct JaegerAPIRoutes: Sendable {
     }
 
     /// `/api/traces?traceID=a&traceID=b`: found traces, and an error entry for each missing one.
-    private func multiGet(_ ids: [TraceID], raw: Bool, pretty: Bool) async throws -> Response {
+    private func multiGet(_ ids: [TraceID], raw: Bool, pretty: Bool, tenant: Tenant) async throws -> Response {
         var traces: [JaegerTrace] = []
         var errors: [JaegerJSON.APIError] = []
         for id in ids {
-            if let trace = try await query.trace(id, tenant: .single) {
+            if let trace = try await query.trace(id, tenant: tenant) {
                 traces.append(Self.jaeger(trace, raw: raw))
             } else {
                 errors.append(.init(message: "trace not found", traceID: id.jaegerHex))

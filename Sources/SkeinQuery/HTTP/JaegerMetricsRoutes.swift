@@ -19,7 +19,7 @@ package struct JaegerMetricsRoutes: Sendable {
     /// Most points one series may have (Prometheus refuses more than 11,000 too).
     static let maxPoints: UInt64 = 11_000
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
+    package func addRoutes(to router: Router<QueryContext>) {
         router.get("/api/metrics/:metric") { request, context in
             let name = APIResponse.pathParameter("metric", context)
             let query: ServicePerformanceMetrics.Query
@@ -31,11 +31,11 @@ package struct JaegerMetricsRoutes: Sendable {
             } catch {
                 return APIResponse.jaegerError(.badRequest, error.message)
             }
-            let series = try await performance.series(query, tenant: .single)
+            let series = try await performance.series(query, tenant: context.tenant)
             return APIResponse.json(ServicePerformanceMetrics.json(series, metric: query.metric, groupByOperation: query.groupByOperation),
                                     pretty: QueryParameters(request.uri.query)["prettyPrint"] == "true")
         }
-        router.get("/api/dependencies") { request, _ in
+        router.get("/api/dependencies") { request, context in
             let parameters = QueryParameters(request.uri.query)
             let endMillis: UInt64, lookbackMillis: UInt64
             do throws(ParameterError) {
@@ -47,7 +47,7 @@ package struct JaegerMetricsRoutes: Sendable {
             let end = endMillis * 1_000_000
             let start = end >= lookbackMillis * 1_000_000 ? end - lookbackMillis * 1_000_000 : 0
             let minutes = start / 60_000_000_000 ..< (end + 59_999_999_999) / 60_000_000_000
-            let rows = try await metrics.dependencies(tenant: .single, minutes: minutes, elapsedSeconds: Double(end - start) / 1e9,
+            let rows = try await metrics.dependencies(tenant: context.tenant, minutes: minutes, elapsedSeconds: Double(end - start) / 1e9,
                                                       service: parameters.first("service"))
             let body = JaegerJSON.envelope { json in
                 json.array { json in

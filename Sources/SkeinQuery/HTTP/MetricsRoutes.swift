@@ -15,14 +15,14 @@ package struct MetricsRoutes: Sendable {
 
     static let defaultLatencyQuantiles = [0.5, 0.9, 0.95, 0.99]
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/v1/services") { request, _ in
+    package func addRoutes(to router: Router<QueryContext>) {
+        router.get("/api/v1/services") { request, context in
             try await answer {
                 let parameters = QueryParameters(request.uri.query)
                 let window = try MetricsWindow(parameters, nowNanos: now())
                 let kinds = try MetricsParameters.kinds(parameters, defaults: ServiceMetrics.defaultKinds)
                 let csv = try MetricsParameters.wantsCSV(request, parameters)
-                let rows = try await metrics.services(tenant: .single, window: window, kinds: kinds)
+                let rows = try await metrics.services(tenant: context.tenant, window: window, kinds: kinds)
                 return csv ? MetricsRendering.servicesCSV(rows) : MetricsRendering.servicesJSON(rows, window: window)
             }
         }
@@ -35,8 +35,8 @@ package struct MetricsRoutes: Sendable {
                 let quantiles = try MetricsParameters.quantiles(parameters["quantiles"], defaults: Self.defaultLatencyQuantiles)
                 let operation = parameters.first("operation")
                 let csv = try MetricsParameters.wantsCSV(request, parameters)
-                guard try await metrics.isKnown(service: service, tenant: .single) else { return Self.unknown(service) }
-                let report = try await metrics.latency(tenant: .single, service: service, window: window, quantiles: quantiles,
+                guard try await metrics.isKnown(service: service, tenant: context.tenant) else { return Self.unknown(service) }
+                let report = try await metrics.latency(tenant: context.tenant, service: service, window: window, quantiles: quantiles,
                                                        operation: operation, kinds: kinds)
                 return csv ? MetricsRendering.latencyCSV(report, quantiles: quantiles)
                     : MetricsRendering.latencyJSON(report, service: service, operation: operation, kinds: kinds, window: window, quantiles: quantiles)
@@ -49,17 +49,17 @@ package struct MetricsRoutes: Sendable {
                 let window = try MetricsWindow(parameters, nowNanos: now())
                 let kinds = try MetricsParameters.kinds(parameters, defaults: ServiceMetrics.defaultKinds)
                 let csv = try MetricsParameters.wantsCSV(request, parameters)
-                guard try await metrics.isKnown(service: service, tenant: .single) else { return Self.unknown(service) }
-                let rows = try await metrics.operations(tenant: .single, service: service, window: window, kinds: kinds)
+                guard try await metrics.isKnown(service: service, tenant: context.tenant) else { return Self.unknown(service) }
+                let rows = try await metrics.operations(tenant: context.tenant, service: service, window: window, kinds: kinds)
                 return csv ? MetricsRendering.operationsCSV(rows) : MetricsRendering.operationsJSON(rows, service: service, window: window)
             }
         }
-        router.get("/api/v1/dependencies") { request, _ in
+        router.get("/api/v1/dependencies") { request, context in
             try await answer {
                 let parameters = QueryParameters(request.uri.query)
                 let window = try MetricsWindow(parameters, nowNanos: now())
                 let csv = try MetricsParameters.wantsCSV(request, parameters)
-                let rows = try await metrics.dependencies(tenant: .single, minutes: window.minutes, elapsedSeconds: window.elapsedSeconds,
+                let rows = try await metrics.dependencies(tenant: context.tenant, minutes: window.minutes, elapsedSeconds: window.elapsedSeconds,
                                                           service: parameters.first("service"))
                 return csv ? MetricsRendering.dependenciesCSV(rows) : MetricsRendering.dependenciesJSON(rows, window: window)
             }

@@ -66,9 +66,9 @@ package struct OTLPJSONRoutes: Sendable {
 
     package init(query: QueryService) { self.query = query }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/v3/services") { _, _ in
-            let services = try await query.services(tenant: .single)
+    package func addRoutes(to router: Router<QueryContext>) {
+        router.get("/api/v3/services") { _, context in
+            let services = try await query.services(tenant: context.tenant)
             var json = JSONWriter()
             json.object { json in
                 json.key("services")
@@ -76,7 +76,7 @@ package struct OTLPJSONRoutes: Sendable {
             }
             return APIResponse.json(json.bytes)
         }
-        router.get("/api/v3/operations") { request, _ in
+        router.get("/api/v3/operations") { request, context in
             let parameters = QueryParameters(request.uri.query)
             guard let service = parameters.first("service", "query.service_name") else {
                 return APIResponse.v3Error(.badRequest, "parameter 'service' is required")
@@ -88,7 +88,7 @@ package struct OTLPJSONRoutes: Sendable {
                 }
                 kind = parsed
             }
-            let operations = try await query.operations(of: service, kind: kind, tenant: .single)
+            let operations = try await query.operations(of: service, kind: kind, tenant: context.tenant)
             var json = JSONWriter()
             json.object { json in
                 json.key("operations")
@@ -108,19 +108,19 @@ package struct OTLPJSONRoutes: Sendable {
             guard let traceID = TraceID(hex: text) else {
                 return APIResponse.v3Error(.badRequest, "malformed trace ID '\(text)': expected 1 to 32 hex characters")
             }
-            guard let trace = try await query.trace(traceID, tenant: .single) else {
+            guard let trace = try await query.trace(traceID, tenant: context.tenant) else {
                 return APIResponse.v3Error(.notFound, "trace not found")
             }
             return APIResponse.json(Self.result(trace.resourceSpans))
         }
-        router.get("/api/v3/traces") { request, _ in
+        router.get("/api/v3/traces") { request, context in
             let traceQuery: TraceQuery
             do throws(ParameterError) {
                 traceQuery = try Self.query(QueryParameters(request.uri.query))
             } catch {
                 return APIResponse.v3Error(.badRequest, error.message)
             }
-            let found = try await query.search(traceQuery, tenant: .single)
+            let found = try await query.search(traceQuery, tenant: context.tenant)
             guard !found.isEmpty else { return APIResponse.v3Error(.notFound, "no trace matches the query") }
             return APIResponse.json(Self.result(found.flatMap(\.resourceSpans)))
         }

@@ -8,8 +8,8 @@ package struct SamplingRoutes: Sendable {
 
     package init(status: @escaping @Sendable () -> [UInt8]) { self.status = status }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/v1/sampling") { request, _ in
+    package func addRoutes(to router: Router<QueryContext>) {
+        router.get("/api/v1/sampling") { request, context in
             APIResponse.json(status(), pretty: JaegerAPIRoutes.pretty(request))
         }
     }

@@ -12,16 +12,16 @@ package struct SkeinAPIRoutes: Sendable {
         self.now = now
     }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
+    package func addRoutes(to router: Router<QueryContext>) {
         // Same parameters as /api/traces; one summary per trace instead of whole traces.
-        router.get("/api/v1/traces/summaries") { request, _ in
+        router.get("/api/v1/traces/summaries") { request, context in
             let traceQuery: TraceQuery
             do throws(ParameterError) {
                 traceQuery = try JaegerSearchParameters.query(QueryParameters(request.uri.query), now: now())
             } catch {
                 return APIResponse.jaegerError(.badRequest, error.message)
             }
-            let summaries = try await query.searchSummaries(traceQuery, tenant: .single)
+            let summaries = try await query.searchSummaries(traceQuery, tenant: context.tenant)
             var json = JSONWriter(capacity: 256 * summaries.count + 32)
             json.object { json in
                 json.key("data")
@@ -29,18 +29,18 @@ package struct SkeinAPIRoutes: Sendable {
             }
             return APIResponse.json(json.bytes)
         }
-        router.get("/api/v1/tags") { request, _ in
+        router.get("/api/v1/tags") { request, context in
             guard let service = QueryParameters(request.uri.query).first("service") else {
                 return APIResponse.jaegerError(.badRequest, "parameter 'service' is required")
             }
-            return Self.list(try await query.tagKeys(service: service, tenant: .single))
+            return Self.list(try await query.tagKeys(service: service, tenant: context.tenant))
         }
         router.get("/api/v1/tags/:key/values") { request, context in
             guard let service = QueryParameters(request.uri.query).first("service") else {
                 return APIResponse.jaegerError(.badRequest, "parameter 'service' is required")
             }
             let key = APIResponse.pathParameter("key", context)
-            return Self.list(try await query.tagValues(service: service, key: key, tenant: .single))
+            return Self.list(try await query.tagValues(service: service, key: key, tenant: context.tenant))
         }
     }
 

@@ -32,12 +32,13 @@ package struct TailRoutes: Sendable {
         return TailFilter(service: service, operation: operation, error: error)
     }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/v1/tail") { request, _ -> Response in
-            let filter: TailFilter
+    package func addRoutes(to router: Router<QueryContext>) {
+        router.get("/api/v1/tail") { request, context -> Response in
+            var filter: TailFilter
             do throws(ParameterError) { filter = try Self.filter(QueryParameters(request.uri.query)) } catch {
                 return APIResponse.jaegerError(.badRequest, error.message)
             }
+            filter.tenant = context.tenant
             let subscription: TailSubscription
             do throws(SpanTailHub.TooManySubscribers) { subscription = try hub.subscribe(filter) } catch {
                 var response = APIResponse.jaegerError(.serviceUnavailable, error.description)
