@@ -233,7 +233,9 @@ let package = Package(
         .testTarget(
             name: "SkeinQueryTests",
             dependencies: ["SkeinQuery", "SkeinOTLP", "SkeinStorage", "SkeinCore", "OTLPProto", "SkeinTesting",
-                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "SkeinSamplingTests",
@@ -245,7 +247,7 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts",
+                "SkeinSampling", "SkeinAlerts", "SkeinQuery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

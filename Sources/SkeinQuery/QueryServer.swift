@@ -19,6 +19,11 @@ package struct QueryConfiguration: Sendable, Equatable {
     /// Most live-tail streams open at once (`query.max_tail_subscribers`); one more is answered
     /// 503. Default 64.
     package var maxTailSubscribers: Int
+    /// `query.max_search_limit` and `query.max_search_range`.
+    package var searchLimits = SearchLimits()
+    /// Most API requests answered at once (`query.max_concurrent_queries`); one more is answered
+    /// 503 with Retry-After at once rather than queued. Live-tail streams do not count. Default 32.
+    package var maxConcurrentQueries = 32
 
     package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static", maxSpansPerTrace: Int = 50_000,
                  maxTailSubscribers: Int = 64) {
@@ -40,6 +45,7 @@ package enum QueryServer {
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: FileMiddleware(configuration.uiDirectory, searchForIndexHtml: true, logger: logger))
         router.add(middleware: QueryAccessMiddleware(policy: access))
+        router.add(middleware: ConcurrentQueryLimit(limit: configuration.maxConcurrentQueries))
         router.get(RouterPath(QueryAccessMiddleware.accessPath)) { _, _ in APIResponse.json(QueryAccessMiddleware.describe(access)) }
         JaegerAPIRoutes(query: query).addRoutes(to: router)
         OTLPJSONRoutes(query: query).addRoutes(to: router)
@@ -59,8 +65,9 @@ package enum QueryServer {
     }
 }
 
-/// Turns errors that escape a handler (storage failures) into Jaeger's error envelope with 500,
-/// and logs them; a person gets a message, never a dropped connection.
+/// Turns errors that escape a handler into an answer: a search over the limits into 400, storage
+/// failures into 500 (logged), in Jaeger's error envelope or `/api/v3`'s shape; a person gets a
+/// message, never a dropped connection.
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = QueryContext
     let logger: Logger
@@ -70,6 +77,9 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             throw error
+        } catch let error as ParameterError {
+            return request.uri.path.hasPrefix("/api/v3/") ? APIResponse.v3Error(.badRequest, error.message)
+                                                         : APIResponse.jaegerError(.badRequest, error.message)
         } catch {
             logger.error("query failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return APIResponse.jaegerError(.internalServerError, "\(error)")

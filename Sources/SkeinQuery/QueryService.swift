@@ -9,9 +9,13 @@ package struct QueryService: Sendable {
     private let indexPolicy: AttributeIndexPolicy
     /// Most spans returned for one trace; the rest are counted and reported in a warning.
     package let maxSpansPerTrace: Int
+    /// How many traces and how long a time range one search may ask for.
+    private let searchLimits: SearchLimits
 
-    package init(reader: any TraceReader, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), maxSpansPerTrace: Int = 50_000) {
+    package init(reader: any TraceReader, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), maxSpansPerTrace: Int = 50_000,
+                 searchLimits: SearchLimits = SearchLimits()) {
         self.reader = reader
+        self.searchLimits = searchLimits
         self.indexPolicy = indexPolicy
         self.maxSpansPerTrace = maxSpansPerTrace
     }
@@ -64,8 +68,10 @@ package struct QueryService: Sendable {
     /// entry first, skips entries that cannot match (`mayMatch`), and checks each remaining
     /// trace span by span. No trace in an entry starts later than the entry's time, so once
     /// `limit` matches are held and the walk reaches entries older than the oldest of them, no
-    /// later candidate can displace one: the answer is exact.
+    /// later candidate can displace one: the answer is exact. A search over the limits throws
+    /// `ParameterError`, which the API answers with 400.
     package func search(_ query: TraceQuery, tenant: Tenant) async throws -> [Found] {
+        try searchLimits.check(query)
         guard query.limit > 0, query.startMinNanos <= query.startMaxNanos else { return [] }
         // An entry's spans start less than a minute before its time, and none after it.
         let minute: UInt64 = 60_000_000_000

@@ -40,6 +40,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "otlp.max_in_flight_mib", "otlp.retry_after_seconds", "otlp.grpc.listen", "otlp.grpc.max_message_mib",
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
         "query.listen", "query.ui_dir", "query.max_spans_per_trace", "query.max_tail_subscribers",
+        "query.max_search_limit", "query.max_search_range", "query.max_concurrent_queries",
         "log.level", "rollups.flush_interval",
         "sampling.head.default_rate", "sampling.head.service_rates", "sampling.tail.enabled", "sampling.tail.decision_wait",
         "sampling.tail.max_traces", "sampling.tail.max_bytes", "sampling.tail.decision_cache_size", "sampling.tail.policies",
@@ -83,6 +84,14 @@ package struct SkeinConfiguration: Sendable, Equatable {
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }
         if let spans = try reader.integer("query.max_spans_per_trace", in: 1...10_000_000) { query.maxSpansPerTrace = spans }
         if let subscribers = try reader.integer("query.max_tail_subscribers", in: 1...10_000) { query.maxTailSubscribers = subscribers }
+        if let limit = try reader.integer("query.max_search_limit", in: 100...100_000) { query.searchLimits.maxLimit = limit }
+        // 0 turns the range limit off; anything else is a duration of at least an hour.
+        if try reader.string("query.max_search_range") == "0" {
+            query.searchLimits.maxRangeNanos = 0
+        } else if let range = try reader.duration("query.max_search_range", atLeast: 3_600_000_000_000) {
+            query.searchLimits.maxRangeNanos = range
+        }
+        if let queries = try reader.integer("query.max_concurrent_queries", in: 1...10_000) { query.maxConcurrentQueries = queries }
         sampling = try SamplingConfiguration(reading: reader)
         alerts = try AlertRuleReader.configuration(reader)
         if let text = try reader.string("rollups.flush_interval") {

@@ -66,7 +66,7 @@ package final class SkeinServer: Sendable {
         let queryApplication = QueryServer.application(
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
-                                maxSpansPerTrace: configuration.query.maxSpansPerTrace),
+                                maxSpansPerTrace: configuration.query.maxSpansPerTrace, searchLimits: configuration.query.searchLimits),
             rollups: liveRollups,
             logger: logger,
             samplingStatus: sampling.status,

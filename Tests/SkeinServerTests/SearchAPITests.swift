@@ -2,6 +2,7 @@ import Foundation
 import OTLPProto
 import SkeinCore
 import SkeinOTLP
+import SkeinQuery
 import SkeinTesting
 import SwiftProtobuf
 import Testing
@@ -10,11 +11,13 @@ import Testing
 @Suite(.serialized) struct SearchAPITests {
     let base: UInt64 = 1_767_225_600_000_000_000
 
-    func withSeededServer(maxSpans: Int = 50_000, _ body: (TestServer) async throws -> Void) async throws {
+    func withSeededServer(maxSpans: Int = 50_000, searchLimits: SearchLimits = SearchLimits(),
+                          _ body: (TestServer) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var configuration = TestServer.configuration(dataDirectory: directory.path)
         configuration.query.maxSpansPerTrace = maxSpans
+        configuration.query.searchLimits = searchLimits
         let server = try await TestServer(configuration)
         do {
             // Trace i: web GET /cart (root) -> db SELECT, i seconds apart; odd ones fail in the db.
@@ -56,6 +59,22 @@ import Testing
             #expect(try traceIDs(try await server.query("/api/traces?service=web&start=0&limit=2&tag=http.route:\(route)")) == [id(6), id(5)])
             #expect(try traceIDs(try await server.query("/api/traces?start=0&minTraceDuration=450ms")) == [id(6), id(5)])
             #expect(try traceIDs(try await server.query("/api/traces?service=web&start=0&minDuration=350ms&maxDuration=450ms")) == [id(4)])
+        }
+    }
+
+    @Test func searchesOverTheLimitsAreRefusedOnEveryEndpoint() async throws {
+        try await withSeededServer(searchLimits: SearchLimits(maxLimit: 200, maxRangeNanos: 3_600_000_000_000)) { (server: TestServer) async throws in
+            let start = base / 1_000, hourLater = (base + 3_600_000_000_000) / 1_000
+            let overLimit = try await server.query("/api/traces?service=web&start=\(start)&end=\(hourLater)&limit=201")
+            #expect(overLimit.status == 400 && overLimit.text.contains("query.max_search_limit: 200"))
+            let overRange = try await server.query("/api/v1/traces/summaries?start=\(start)&end=\(hourLater + 1)")
+            #expect(overRange.status == 400 && overRange.text.contains("query.max_search_range: 1h"), "\(overRange.text)")
+            let v3 = try await server.query("/api/v3/traces?query.service_name=db&query.start_time_min=2026-01-01T00:00:00Z&query.start_time_max=2026-01-03T00:00:00Z")
+            #expect(v3.status == 400 && v3.text.contains(#""httpCode":400"#) && v3.text.contains("max_search_range"), "\(v3.text)")
+            // At the limits exactly, the search runs.
+            let within = try await server.query("/api/traces?service=web&start=\(start)&end=\(hourLater)&limit=200")
+            #expect(within.status == 200)
+            #expect(try traceIDs(within).count == 6)
         }
     }
 

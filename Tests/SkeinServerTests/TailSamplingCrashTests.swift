@@ -16,6 +16,8 @@ import Testing
         defer { directory.remove() }
         let config = directory.path + "/skein.yaml"
         try """
+        query:
+          max_search_limit: 10000
         sampling:
           tail:
             enabled: true

@@ -31,6 +31,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var configuration = TestServer.configuration(dataDirectory: directory.path)
+        configuration.query.searchLimits.maxLimit = 100_000  // every kept trace in one search
         configuration.sampling.tail = TailSamplingConfiguration(enabled: true, policies: [
             TailPolicy(name: "errors", rule: .error), TailPolicy(name: "five-percent", rule: .probabilistic(rate: Self.rate)),
         ])
