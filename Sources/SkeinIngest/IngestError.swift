@@ -30,4 +30,19 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
         if case .unavailable = self { return true }
         return false
     }
+
+    /// The refusal's reason as a metric label value (`skein_ingest_requests_total{outcome}`).
+    package var reason: String {
+        switch self {
+        case .undecodable: "undecodable"
+        case .tooLarge: "too_large"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .unsupportedEncoding: "unsupported_encoding"
+        case .unavailable: "unavailable"
+        case .internal: "internal"
+        }
+    }
+
+    /// Every `reason`, so metrics can create their series up front.
+    static let reasons = ["undecodable", "too_large", "unsupported_media_type", "unsupported_encoding", "unavailable", "internal"]
 }

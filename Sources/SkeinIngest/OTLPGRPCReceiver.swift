@@ -65,8 +65,10 @@ private struct TraceService: RegistrableRPCService {
             }
             guard let body else { throw RPCError(code: .invalidArgument, message: "the Export call carried no request message") }
             do throws(IngestError) {
-                guard body.count <= maxMessageBytes else { throw .tooLarge(limitBytes: maxMessageBytes) }
-                let response = try await handler.export(body, encoding: .protobuf, tenant: .single)
+                let response = try await handler.measure(.grpc) { () async throws(IngestError) in
+                    guard body.count <= maxMessageBytes else { throw .tooLarge(limitBytes: maxMessageBytes) }
+                    return try await handler.export(body, encoding: .protobuf, tenant: .single, transport: .grpc)
+                }
                 return StreamingServerResponse(single: ServerResponse(message: response))
             } catch {
                 throw error.grpcStatus
