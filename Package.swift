@@ -225,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "SkeinIngestTests",
             dependencies: [
-                "SkeinIngest", "SkeinCore", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting",
+                "SkeinIngest", "SkeinCore", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinTelemetry",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

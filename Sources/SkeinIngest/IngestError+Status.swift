@@ -10,7 +10,7 @@ extension IngestError {
         case .undecodable, .unsupportedEncoding: .badRequest
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
-        case .unavailable: .serviceUnavailable
+        case .unavailable, .overloaded: .serviceUnavailable
         case .internal: .internalServerError
         }
     }
@@ -20,15 +20,17 @@ extension IngestError {
         switch self {
         case .undecodable, .unsupportedEncoding, .unsupportedMediaType: .invalidArgument
         case .tooLarge: .resourceExhausted  // without RetryInfo: it can never fit
-        case .unavailable: .unavailable  // retryable
+        case .unavailable, .overloaded: .unavailable  // retryable
         case .internal: .internalError
         }
     }
 
     /// `Retry-After` seconds for retryable errors; nil otherwise.
     package var retryAfterSeconds: Int? {
-        if case .unavailable(_, let seconds) = self { return seconds }
-        return nil
+        switch self {
+        case .unavailable(_, let seconds), .overloaded(_, let seconds): seconds
+        default: nil
+        }
     }
 }
 

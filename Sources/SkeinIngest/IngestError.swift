@@ -11,6 +11,9 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
     case unsupportedEncoding(String)
     /// Temporarily unable to take the data; retry after the given number of seconds.
     case unavailable(String, retryAfterSeconds: Int)
+    /// The bytes of requests in flight are at the limit (backpressure); retry after the given
+    /// number of seconds. Its own case so the metrics tell overload from storage trouble.
+    case overloaded(limitBytes: Int, retryAfterSeconds: Int)
     /// A failure that retrying will not fix.
     case `internal`(String)
 
@@ -21,14 +24,17 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
         case .unsupportedMediaType(let type): "unsupported Content-Type '\(type)': send application/x-protobuf or application/json"
         case .unsupportedEncoding(let encoding): "unsupported Content-Encoding '\(encoding)': send gzip or no encoding"
         case .unavailable(let reason, _): "temporarily unavailable: \(reason); retry later"
+        case .overloaded(let limit, _): "temporarily unavailable: over the in-flight limit of \(limit) bytes of requests being written; retry later"
         case .internal(let reason): "internal error: \(reason)"
         }
     }
 
     /// Whether a sender may send the same data again.
     package var isRetryable: Bool {
-        if case .unavailable = self { return true }
-        return false
+        switch self {
+        case .unavailable, .overloaded: true
+        default: false
+        }
     }
 
     /// The refusal's reason as a metric label value (`skein_ingest_requests_total{outcome}`).
@@ -39,10 +45,11 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
         case .unsupportedMediaType: "unsupported_media_type"
         case .unsupportedEncoding: "unsupported_encoding"
         case .unavailable: "unavailable"
+        case .overloaded: "over_in_flight_limit"
         case .internal: "internal"
         }
     }
 
     /// Every `reason`, so metrics can create their series up front.
-    static let reasons = ["undecodable", "too_large", "unsupported_media_type", "unsupported_encoding", "unavailable", "internal"]
+    static let reasons = ["undecodable", "too_large", "unsupported_media_type", "unsupported_encoding", "unavailable", "over_in_flight_limit", "internal"]
 }

@@ -55,8 +55,7 @@ package struct TraceExportHandler: Sendable {
     package func export(_ body: [UInt8], encoding: PayloadEncoding, tenant: Tenant,
                         transport: IngestTransport) async throws(IngestError) -> ExportTraceResponse {
         guard limiter.tryAcquire(body.count) else {
-            throw .unavailable("over the in-flight limit of \(limiter.limitBytes) bytes of requests being written",
-                               retryAfterSeconds: retryAfterSeconds)
+            throw .overloaded(limitBytes: limiter.limitBytes, retryAfterSeconds: retryAfterSeconds)
         }
         defer { limiter.release(body.count) }
         let validated = try validate(body, as: encoding, tenant: tenant)
