@@ -20,6 +20,7 @@ final class ScrapeTimeMetrics: Sendable {
     private let telemetry: Telemetry
     private let gauges: [Gauge: Prometheus.Gauge]
     private let counters: [SampledCount: MirroredCounter]
+    private let liveTailDropped: MirroredCounter
     /// `tracesKept` by policy and `earlyDecisions` by bound, made as names first appear.
     private let keyedCounters = Mutex<[String: MirroredCounter]>([:])
 
@@ -75,6 +76,8 @@ final class ScrapeTimeMetrics: Sendable {
             counters[count] = MirroredCounter(counter)
         }
         self.counters = counters
+        liveTailDropped = MirroredCounter(telemetry.counter("live_tail", "spans_dropped",
+                                                            help: "Spans a live-tail subscriber missed because its buffer was full."))
     }
 
     /// Reads every size and count now; called by `GET /metrics` before rendering.
@@ -92,6 +95,7 @@ final class ScrapeTimeMetrics: Sendable {
         gauges[.tailBytes]?.set(Double(buffer?.bytes ?? 0))
         gauges[.tailDecisions]?.set(Double(buffer?.cachedDecisions ?? 0))
         gauges[.liveTailSubscribers]?.set(Double(hub.subscriberCount))
+        liveTailDropped.sync(to: hub.spansDropped)
         guard let snapshot = sampling?.counters.snapshot else { return }
         for (count, counter) in counters { counter.sync(to: Self.total(count, in: snapshot)) }
         // Label values come from the configuration (policy names) or a closed set (bounds).

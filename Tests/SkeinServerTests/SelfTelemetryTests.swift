@@ -85,6 +85,7 @@ import Testing
             #expect(value(text, "skein_rocksdb_estimate_pending_compaction_bytes") != nil)
             #expect((value(text, "skein_rollups_pending_entries") ?? 0) > 0)
             #expect(value(text, "skein_tail_sampling_buffer_traces") == 0)
+            #expect(value(text, "skein_live_tail_spans_dropped_total") == 0)
         }
     }
 
