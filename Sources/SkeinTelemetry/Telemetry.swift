@@ -1,4 +1,4 @@
-package import CoreMetrics
+import CoreMetrics
 package import Prometheus
 import Synchronization
 
