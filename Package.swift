@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -84,11 +86,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Self-telemetry: one Prometheus registry per server, the metric names, the text exposition.
+        .target(
+            name: "SkeinTelemetry",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // OTLP receivers (gRPC and HTTP) and the shared export path.
         .target(
             name: "SkeinIngest",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "OTLPGRPC",
+                "SkeinCore", "SkeinOTLP", "OTLPGRPC", "SkeinTelemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -105,7 +118,8 @@ let package = Package(
         .target(
             name: "SkeinQuery",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail",
+                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail", "SkeinTelemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +141,8 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
-                "SkeinSampling", "SkeinTail", "SkeinAlerts",
+                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinTelemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinServer",
+                "SkeinServer", "SkeinTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -213,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "SkeinIngestTests",
             dependencies: [
-                "SkeinIngest", "SkeinCore", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting",
+                "SkeinIngest", "SkeinCore", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinTelemetry",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -247,7 +262,7 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts", "SkeinQuery",
+                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -10,7 +10,7 @@ extension IngestError {
         case .undecodable, .unsupportedEncoding: .badRequest
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
-        case .unavailable: .serviceUnavailable
+        case .unavailable, .overloaded: .serviceUnavailable
         case .internal: .internalServerError
         case .denied(let denial): denial.isUnauthenticated ? .unauthorized : .badRequest
         }
@@ -21,7 +21,7 @@ extension IngestError {
         switch self {
         case .undecodable, .unsupportedEncoding, .unsupportedMediaType: .invalidArgument
         case .tooLarge: .resourceExhausted  // without RetryInfo: it can never fit
-        case .unavailable: .unavailable  // retryable
+        case .unavailable, .overloaded: .unavailable  // retryable
         case .internal: .internalError
         case .denied(let denial): denial.isUnauthenticated ? .unauthenticated : .invalidArgument
         }
@@ -38,8 +38,10 @@ extension IngestError {
 
     /// `Retry-After` seconds for retryable errors; nil otherwise.
     package var retryAfterSeconds: Int? {
-        if case .unavailable(_, let seconds) = self { return seconds }
-        return nil
+        switch self {
+        case .unavailable(_, let seconds), .overloaded(_, let seconds): seconds
+        default: nil
+        }
     }
 }
 

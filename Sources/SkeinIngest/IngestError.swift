@@ -13,6 +13,9 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
     case unsupportedEncoding(String)
     /// Temporarily unable to take the data; retry after the given number of seconds.
     case unavailable(String, retryAfterSeconds: Int)
+    /// The bytes of requests in flight are at the limit (backpressure); retry after the given
+    /// number of seconds. Its own case so the metrics tell overload from storage trouble.
+    case overloaded(limitBytes: Int, retryAfterSeconds: Int)
     /// A failure that retrying will not fix.
     case `internal`(String)
     /// The access policy refused the request (token or tenant) before its body was read.
@@ -25,6 +28,7 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
         case .unsupportedMediaType(let type): "unsupported Content-Type '\(type)': send application/x-protobuf or application/json"
         case .unsupportedEncoding(let encoding): "unsupported Content-Encoding '\(encoding)': send gzip or no encoding"
         case .unavailable(let reason, _): "temporarily unavailable: \(reason); retry later"
+        case .overloaded(let limit, _): "temporarily unavailable: over the in-flight limit of \(limit) bytes of requests being written; retry later"
         case .internal(let reason): "internal error: \(reason)"
         case .denied(let denial): denial.description
         }
@@ -32,7 +36,27 @@ package enum IngestError: Error, Equatable, CustomStringConvertible {
 
     /// Whether a sender may send the same data again.
     package var isRetryable: Bool {
-        if case .unavailable = self { return true }
-        return false
+        switch self {
+        case .unavailable, .overloaded: true
+        default: false
+        }
     }
+
+    /// The refusal's reason as a metric label value (`skein_ingest_requests_total{outcome}`).
+    package var reason: String {
+        switch self {
+        case .undecodable: "undecodable"
+        case .tooLarge: "too_large"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .unsupportedEncoding: "unsupported_encoding"
+        case .unavailable: "unavailable"
+        case .overloaded: "over_in_flight_limit"
+        case .internal: "internal"
+        case .denied(let denial): denial.isUnauthenticated ? "unauthenticated" : "invalid_tenant"
+        }
+    }
+
+    /// Every `reason`, so metrics can create their series up front.
+    static let reasons = ["undecodable", "too_large", "unsupported_media_type", "unsupported_encoding", "unavailable", "over_in_flight_limit", "internal",
+                          "unauthenticated", "invalid_tenant"]
 }

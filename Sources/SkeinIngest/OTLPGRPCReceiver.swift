@@ -59,13 +59,6 @@ private struct TraceService: RegistrableRPCService {
             deserializer: RawBytes(),
             serializer: ProtobufSerializer<ExportTraceResponse>()
         ) { request, _ in
-            let tenant: Tenant
-            do throws(IngestError) {
-                tenant = try handler.admit(authorization: Self.first(request.metadata, "authorization"),
-                                           tenant: handler.tenantHeader.flatMap { Self.first(request.metadata, $0) })
-            } catch {
-                throw error.grpcStatus
-            }
             var body: [UInt8]? = nil
             for try await message in request.messages {
                 body = message
@@ -73,8 +66,13 @@ private struct TraceService: RegistrableRPCService {
             }
             guard let body else { throw RPCError(code: .invalidArgument, message: "the Export call carried no request message") }
             do throws(IngestError) {
-                guard body.count <= maxMessageBytes else { throw .tooLarge(limitBytes: maxMessageBytes) }
-                let response = try await handler.export(body, encoding: .protobuf, tenant: tenant)
+                // The transport has the message by now either way; a refused caller is counted too.
+                let response = try await handler.measure(.grpc) { () async throws(IngestError) in
+                    let tenant = try handler.admit(authorization: Self.first(request.metadata, "authorization"),
+                                                   tenant: handler.tenantHeader.flatMap { Self.first(request.metadata, $0) })
+                    guard body.count <= maxMessageBytes else { throw .tooLarge(limitBytes: maxMessageBytes) }
+                    return try await handler.export(body, encoding: .protobuf, tenant: tenant, transport: .grpc)
+                }
                 return StreamingServerResponse(single: ServerResponse(message: response))
             } catch {
                 throw error.grpcStatus

@@ -64,24 +64,28 @@ package struct OTLPHTTPReceiver: HTTPResponder {
     private func export(_ request: Request) async -> Response {
         let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let encoding: PayloadEncoding
-        switch mediaType {
-        case "application/x-protobuf", "application/protobuf": encoding = .protobuf
-        case "application/json": encoding = .json
-        default:
-            return plainText(.unsupportedMediaType, IngestError.unsupportedMediaType(mediaType).description + "\n")
+        let encoding: PayloadEncoding? = switch mediaType {
+        case "application/x-protobuf", "application/protobuf": .protobuf
+        case "application/json": .json
+        default: nil
         }
         do throws(IngestError) {
-            let tenant = try handler.admit(authorization: request.headers[.authorization],
-                                           tenant: handler.tenantHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] })
-            let body = try await readBody(request)
-            let response = try await handler.export(body, encoding: encoding, tenant: tenant)
+            let response = try await handler.measure(.http) { () async throws(IngestError) in
+                guard let encoding else { throw .unsupportedMediaType(mediaType) }
+                // Before the body is read, so a refused sender costs no decoding.
+                let tenant = try handler.admit(authorization: request.headers[.authorization],
+                                               tenant: handler.tenantHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] })
+                let body = try await readBody(request)
+                return try await handler.export(body, encoding: encoding, tenant: tenant, transport: .http)
+            }
             let bytes: [UInt8] = encoding == .json
                 ? OTLPJSONEncoder.exportResponse(response)
                 : ((try? response.serializedBytes()) ?? [])
-            return Response(status: .ok, headers: [.contentType: encoding.contentType],
+            return Response(status: .ok, headers: [.contentType: (encoding ?? .protobuf).contentType],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
+            // Without a known encoding the refusal cannot be a Status message in that encoding.
+            guard let encoding else { return plainText(error.httpStatus, error.description + "\n") }
             return failure(error, encoding: encoding)
         }
     }

@@ -1,6 +1,7 @@
 package import Logging
 package import SkeinCore
 package import SkeinOTLP
+package import SkeinTelemetry
 import SwiftProtobuf
 
 /// How an export request body is encoded.
@@ -22,14 +23,19 @@ package struct TraceExportHandler: Sendable {
     private let indexPolicy: AttributeIndexPolicy
     /// The ingest token and the tenant header.
     private let access: AccessPolicy
+    private let metrics: IngestMetrics
 
+    /// `telemetry` receives the ingest metrics; without one they go to a registry of their own
+    /// that nothing reads.
     package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1,
-                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), access: AccessPolicy = AccessPolicy(), logger: Logger) {
+                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), access: AccessPolicy = AccessPolicy(),
+                 telemetry: Telemetry = Telemetry(), logger: Logger) {
         self.consumer = consumer
         self.access = access
         self.limiter = limiter
         self.retryAfterSeconds = retryAfterSeconds
         self.indexPolicy = indexPolicy
+        self.metrics = IngestMetrics(telemetry: telemetry)
         self.logger = logger
     }
 
@@ -46,25 +52,48 @@ package struct TraceExportHandler: Sendable {
         }
     }
 
+    /// Runs one request's transport work (reading the body included) and records its outcome
+    /// and duration, so both transports count requests the same way.
+    package func measure<T>(_ transport: IngestTransport, _ request: () async throws(IngestError) -> T) async throws(IngestError) -> T {
+        let start = ContinuousClock.now
+        do throws(IngestError) {
+            let result = try await request()
+            metrics.requestFinished(transport, error: nil, duration: .now - start)
+            return result
+        } catch {
+            metrics.requestFinished(transport, error: error, duration: .now - start)
+            throw error
+        }
+    }
+
     /// Returns only after every accepted span is durable; throws `IngestError` when nothing was
     /// acknowledged (nothing was written either: a batch is one atomic write). Spans with invalid
     /// IDs are refused through `partial_success`.
-    package func export(_ body: [UInt8], encoding: PayloadEncoding, tenant: Tenant) async throws(IngestError) -> ExportTraceResponse {
+    package func export(_ body: [UInt8], encoding: PayloadEncoding, tenant: Tenant,
+                        transport: IngestTransport) async throws(IngestError) -> ExportTraceResponse {
         guard limiter.tryAcquire(body.count) else {
-            throw .unavailable("over the in-flight limit of \(limiter.limitBytes) bytes of requests being written",
-                               retryAfterSeconds: retryAfterSeconds)
+            throw .overloaded(limitBytes: limiter.limitBytes, retryAfterSeconds: retryAfterSeconds)
         }
         defer { limiter.release(body.count) }
         let validated = try validate(body, as: encoding, tenant: tenant)
+        let spans = validated.batch.spanCount
+        metrics.spansDecoded(transport, received: spans + validated.rejectedSpans, rejected: validated.rejectedSpans)
         do {
             try await consumer.consume(validated.batch)
         } catch let error as any RetryableError {
-            logger.warning("export refused, retryable", metadata: ["error": "\(error)"])
-            throw .unavailable("\(error)", retryAfterSeconds: error.retryAfterSeconds)
+            // Debug, not warning: under overload this happens per request, and
+            // skein_ingest_requests_total{outcome="unavailable"} counts it anyway.
+            logger.debug("export refused, retryable", metadata: ["error": "\(error)", "spans": "\(spans)"])
+            let refusal = IngestError.unavailable("\(error)", retryAfterSeconds: error.retryAfterSeconds)
+            metrics.spansHandedOff(transport, count: spans, error: refusal)
+            throw refusal
         } catch {
-            logger.error("export failed", metadata: ["error": "\(error)"])
-            throw .internal("\(error)")
+            logger.error("export failed", metadata: ["error": "\(error)", "spans": "\(spans)"])
+            let refusal = IngestError.internal("\(error)")
+            metrics.spansHandedOff(transport, count: spans, error: refusal)
+            throw refusal
         }
+        metrics.spansHandedOff(transport, count: spans, error: nil)
         var response = ExportTraceResponse()
         if validated.rejectedSpans > 0 {
             response.partialSuccess.rejectedSpans = Int64(validated.rejectedSpans)

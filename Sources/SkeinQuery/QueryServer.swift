@@ -40,8 +40,11 @@ package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
                                     tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, access: AccessPolicy = AccessPolicy(),
+                                    operations: OperationsRoutes = OperationsRoutes(),
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: QueryContext.self)
+        // Outermost, so the time includes the other middleware and refusals are counted too.
+        router.add(middleware: RouteMetricsMiddleware(telemetry: operations.telemetry))
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: FileMiddleware(configuration.uiDirectory, searchForIndexHtml: true, logger: logger))
         router.add(middleware: QueryAccessMiddleware(policy: access))
@@ -53,7 +56,7 @@ package enum QueryServer {
         let metrics = ServiceMetrics(reader: rollups)
         MetricsRoutes(metrics: metrics).addRoutes(to: router)
         JaegerMetricsRoutes(metrics: metrics, performance: ServicePerformanceMetrics(reader: rollups)).addRoutes(to: router)
-        OperationsRoutes().addRoutes(to: router)
+        operations.addRoutes(to: router)
         if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         if let tail { TailRoutes(hub: tail).addRoutes(to: router) }
         if let alerts { alerts.addRoutes(to: router) }

@@ -41,6 +41,9 @@ package final class RollupStage: SpanBatchConsumer, Sendable {
         }
     }
 
+    /// Rollup entries (one per subject and minute) waiting for the next flush.
+    package var pendingEntries: Int { pending.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+
     /// The rollups not yet written, for queries to add to what the store holds.
     package func pendingDeltas(tenant: Tenant) -> [RollupDelta] {
         pending.withLock { pending in

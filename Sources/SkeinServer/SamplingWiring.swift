@@ -13,6 +13,8 @@ struct SamplingWiring {
     let service: TailSamplingService
     /// The `GET /api/v1/sampling` document.
     let status: @Sendable () -> [UInt8]
+    /// The stage, when sampling is on: its counters and tail buffer are exported as metrics.
+    let stage: SamplingStage?
 
     init(configuration: SamplingConfiguration, next: any SpanBatchConsumer, store: SpanStore,
          clock: any SamplingClock, logger: Logger) throws {
@@ -33,6 +35,7 @@ struct SamplingWiring {
             // Spans held by an earlier run with tail sampling on: keeping everything is the policy now.
             service = TailSamplingService(sampler: nil, leftovers: storage.map { ($0, reloaded) }, next: next, logger: logger)
             status = { SamplingStage.statusJSON(configuration: configuration) }
+            self.stage = nil
             return
         }
         let stage = try SamplingStage(configuration: configuration, next: next,
@@ -46,6 +49,7 @@ struct SamplingWiring {
                                       leftovers: configuration.tail.enabled ? nil : storage.map { ($0, reloaded) },
                                       next: next, logger: logger)
         status = { stage.statusJSON() }
+        self.stage = stage
     }
 }
 

@@ -10,6 +10,7 @@ import SkeinRollups
 package import SkeinSampling
 import SkeinStorage
 import SkeinTail
+package import SkeinTelemetry
 
 /// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers, the
 /// query server, alert evaluation and the live tail, wired in start order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
@@ -17,6 +18,8 @@ import SkeinTail
 package final class SkeinServer: Sendable {
     private let group: ServiceGroup
     private let ports = ListeningPorts()
+    /// This server's metrics, served at `GET /metrics` on the query port.
+    package let telemetry = Telemetry()
 
     /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
     /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
@@ -26,13 +29,15 @@ package final class SkeinServer: Sendable {
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
         // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store → live tail.
         let tail = SpanTailHub(maxSubscribers: configuration.query.maxTailSubscribers)
-        let sampling = try SamplingWiring(configuration: configuration.sampling, next: TailStage(next: store, hub: tail), store: store,
+        let telemetry = self.telemetry
+        let sampling = try SamplingWiring(configuration: configuration.sampling,
+                                          next: TailStage(next: TimedStoreWrites(store: store, telemetry: telemetry), hub: tail), store: store,
                                           clock: samplingClock, logger: logger)
         let rollups = RollupStage(next: sampling.consumer, dependencies: DependencyTracker(now: WallClock.nowNanos))
         let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, access: configuration.ingestAccess,
-                                         logger: logger)
+                                         telemetry: telemetry, logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts
         let externalURL = alerts.externalURL.isEmpty ? "http://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
@@ -54,6 +59,8 @@ package final class SkeinServer: Sendable {
             },
             rules: { tenant in AlertsJSON.rules(rulesOf(tenant)) })
         let ports = self.ports
+        let scrape = ScrapeTimeMetrics(telemetry: telemetry, store: store, limiter: limiter, rollups: rollups, sampling: sampling.stage, hub: tail)
+        let readiness = Readiness(store: store, ports: ports)
         let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
             await ports.set(\.otlpGRPC, port)
             logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(configuration.otlpGRPC.host):\(port)"])
@@ -72,7 +79,9 @@ package final class SkeinServer: Sendable {
             samplingStatus: sampling.status,
             tail: tail,
             alerts: alertRoutes,
-            access: configuration.queryAccess
+            access: configuration.queryAccess,
+            operations: OperationsRoutes(telemetry: telemetry, notReadyReason: { await readiness.notReadyReason() },
+                                         beforeScrape: { scrape.update() })
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
@@ -125,6 +134,8 @@ package actor ListeningPorts {
         for waiter in waiters { waiter.resume(returning: ports) }
         waiters = []
     }
+
+    func current() -> Ports { ports }
 
     func wait() async -> Ports {
         if ports.complete { return ports }

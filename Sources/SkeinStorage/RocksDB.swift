@@ -141,6 +141,8 @@ final class RocksDB: @unchecked Sendable {
         }
     }
 
+    var isOpen: Bool { withState { $0.db != nil } }
+
     private func enter() throws(StorageError) -> OpaquePointer {
         let db: OpaquePointer? = withState { state in
             guard let db = state.db else { return nil }

@@ -93,13 +93,20 @@ package final class SpanStore: SpanBatchConsumer, TraceReader {
     }
 
     /// Bytes of live SST files across every family, from RocksDB's own accounting.
-    package func diskUsageBytes() -> Int {
+    package func diskUsageBytes() -> Int { propertyTotal("rocksdb.live-sst-files-size") }
+
+    /// A numeric RocksDB property (such as `rocksdb.estimate-live-data-size`) summed over every
+    /// column family, since each partition is families of its own; 0 once the store is closed.
+    package func propertyTotal(_ name: String) -> Int {
         (try? db.using {
             db.familyNames.compactMap { db.family($0) }.reduce(0) { total, family in
-                total + (Int(db.property("rocksdb.live-sst-files-size", family: family) ?? "0") ?? 0)
+                total + (Int(db.property(name, family: family) ?? "0") ?? 0)
             }
         }) ?? 0
     }
+
+    /// Whether the database is open (false once `close()` ran).
+    package var isOpen: Bool { db.isOpen }
 
     /// Flushes memtables to SST files.
     package func flush() throws { try db.flush() }

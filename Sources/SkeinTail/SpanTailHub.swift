@@ -15,6 +15,7 @@ package final class SpanTailHub: Sendable {
     private let subscribers = Mutex<(open: Bool, all: [Int: Subscriber])>((true, [:]))
     private let count = Atomic<Int>(0)
     private let nextID = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
 
     package struct TooManySubscribers: Error, CustomStringConvertible {
         package let limit: Int
@@ -34,6 +35,10 @@ package final class SpanTailHub: Sendable {
 
     /// Subscribers right now.
     package var subscriberCount: Int { count.load(ordering: .relaxed) }
+
+    /// Spans dropped for full buffers since startup, over every subscriber (for the metrics;
+    /// each subscriber learns its own share from `TailSubscription.takeDropped`).
+    package var spansDropped: Int { dropped.load(ordering: .relaxed) }
 
     /// A new subscription; the caller must `cancel()` it when done (a finished stream also ends it).
     package func subscribe(_ filter: TailFilter) throws(TooManySubscribers) -> TailSubscription {
@@ -85,7 +90,10 @@ package final class SpanTailHub: Sendable {
             }
             let admitted = subscriber.load.admit(matching.count, limit: bufferSize)
             guard admitted > 0 else { continue }
-            if admitted < matching.count { matching.removeLast(matching.count - admitted) }
+            if admitted < matching.count {
+                dropped.add(matching.count - admitted, ordering: .relaxed)
+                matching.removeLast(matching.count - admitted)
+            }
             subscriber.continuation.yield(.spans(matching))
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SkeinServer
+import SkeinTelemetry
 
 /// `skein`: the command line. The only place that reads flags and exits the process.
 @main
@@ -94,8 +95,18 @@ struct Serve: AsyncParsableCommand {
         } catch {
             Self.fail("cannot start: \(error)")
         }
-        logger.info("skein starting", metadata: ["data_dir": "\(configuration.storage.dataDirectory)"])
-        try await server.run()
+        // Libraries reporting through swift-metrics land in the same registry as /metrics.
+        server.telemetry.bootstrapGlobalMetrics()
+        logger.info("skein starting", metadata: [
+            "data_dir": "\(configuration.storage.dataDirectory)", "log_level": "\(configuration.logLevel)",
+            "sampling_active": "\(configuration.sampling.isActive)",
+        ])
+        do {
+            try await server.run()
+        } catch {
+            logger.critical("skein stopped on an error", metadata: ["error": "\(error)"])
+            Foundation.exit(1)
+        }
         logger.info("skein stopped")
     }
 

@@ -98,6 +98,11 @@ import Testing
             harness.consumer.release()
             _ = try await first
         }
+        // Counted apart from storage trouble, once per transport.
+        #expect(harness.metric(#"skein_ingest_requests_total{transport="grpc",outcome="over_in_flight_limit"}"#) == 1)
+        #expect(harness.metric(#"skein_ingest_requests_total{transport="http",outcome="over_in_flight_limit"}"#) == 1)
+        #expect(harness.metric(#"skein_ingest_requests_total{transport="grpc",outcome="unavailable"}"#) == 0)
+        #expect(harness.metric(#"skein_ingest_requests_total{transport="grpc",outcome="accepted"}"#) == 1)
         #expect(harness.consumer.batches.count == 1)
         try await harness.stop()
     }
@@ -113,6 +118,13 @@ import Testing
         }
         let http = try await harness.post(try request().serializedData())
         #expect(http.status == 503 && http.retryAfter == "7")
+        // The spans were decoded, then refused with the batch.
+        for transport in ["grpc", "http"] {
+            #expect(harness.metric(#"skein_ingest_requests_total{transport="\#(transport)",outcome="unavailable"}"#) == 1)
+            #expect(harness.metric(#"skein_ingest_spans_received_total{transport="\#(transport)"}"#) == 2)
+            #expect(harness.metric(#"skein_ingest_spans_refused_total{transport="\#(transport)",reason="unavailable"}"#) == 2)
+            #expect(harness.metric(#"skein_ingest_spans_accepted_total{transport="\#(transport)"}"#) == 0)
+        }
         try await harness.stop()
     }
 

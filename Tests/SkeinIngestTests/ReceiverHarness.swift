@@ -12,6 +12,7 @@ import ServiceLifecycle
 import SkeinCore
 import SkeinIngest
 import SkeinOTLP
+import SkeinTelemetry
 import SkeinTesting
 import Synchronization
 
@@ -55,6 +56,8 @@ final class ControlledConsumer: SpanBatchConsumer {
 /// Both receivers around one `TraceExportHandler`, served by a ServiceGroup on 127.0.0.1.
 final class ReceiverHarness: Sendable {
     let consumer = ControlledConsumer()
+    /// What the handler counts, read back with `metric(_:)`.
+    let telemetry = Telemetry()
     let group: ServiceGroup
     let task: Task<Void, any Error>
     let grpcPort: Int
@@ -64,7 +67,7 @@ final class ReceiverHarness: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let handler = TraceExportHandler(consumer: consumer, limiter: InFlightLimiter(limitBytes: maxInFlightBytes),
-                                         retryAfterSeconds: 2, logger: logger)
+                                         retryAfterSeconds: 2, telemetry: telemetry, logger: logger)
         let ports = PortBox()
         let grpc = OTLPGRPCReceiver(configuration: .init(port: 0, maxMessageBytes: maxMessageBytes), handler: handler,
                                     logger: logger) { await ports.set(grpc: $0) }
@@ -74,6 +77,12 @@ final class ReceiverHarness: Sendable {
         self.group = group
         task = Task { try await group.run() }
         (grpcPort, httpPort) = await ports.wait()
+    }
+
+    /// The value of one series of the exposition (`name{labels}` exactly), or nil if absent.
+    func metric(_ series: String) -> Double? {
+        String(decoding: telemetry.exposition(), as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
     }
 
     func stop() async throws {

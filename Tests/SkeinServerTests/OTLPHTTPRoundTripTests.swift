@@ -37,16 +37,7 @@ import Testing
     }
 
     func withServer(_ body: (TestServer) async throws -> Void) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let server = try await TestServer(TestServer.configuration(dataDirectory: directory.path))
-        do {
-            try await body(server)
-        } catch {
-            try await server.stop()
-            throw error
-        }
-        try await server.stop()
+        try await TestServer.with({ _ in }, body)
     }
 
     /// The stored trace read back through `/api/v3` must be exactly what was sent.

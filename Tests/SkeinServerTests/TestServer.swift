@@ -43,6 +43,23 @@ final class TestServer: Sendable {
         try await task.value
     }
 
+    /// Runs `body` against a server on a fresh store (configured by `adjust`), and stops the
+    /// server afterwards even when `body` throws.
+    static func with(_ adjust: (inout SkeinConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = configuration(dataDirectory: directory.path)
+        adjust(&configuration)
+        let server = try await TestServer(configuration)
+        do {
+            try await body(server)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
     struct Reply {
         var status: Int
         var headers: [String: String]

@@ -58,6 +58,7 @@ struct SpanTailHubTests {
         hub.publish(Spans.batch([("cart", (5...25).map { Spans.span(UInt64($0)) })]))
         #expect(slow.takeDropped() == 15)
         #expect(slow.takeDropped() == 0)
+        #expect(hub.spansDropped == 15)
         #expect(await spans(slow, 10).map(\.spanID.value) == Array(1...10))
         // Reading made room again.
         hub.publish(Spans.batch([("cart", [Spans.span(26)])]))
