@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -83,16 +84,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // A listener's certificate and key, read from PEM files and checked at startup.
+        .target(
+            name: "SkeinTLS",
+            dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")],
+            swiftSettings: strictSettings
+        ),
+
         // OTLP receivers (gRPC and HTTP) and the shared export path.
         .target(
             name: "SkeinIngest",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "OTLPGRPC",
+                "SkeinCore", "SkeinOTLP", "OTLPGRPC", "SkeinTLS",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -103,8 +112,9 @@ let package = Package(
         .target(
             name: "SkeinQuery",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail",
+                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail", "SkeinTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -124,7 +134,7 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
-                "SkeinSampling", "SkeinTail", "SkeinAlerts",
+                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -242,9 +252,10 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts",
+                "SkeinSampling", "SkeinAlerts", "SkeinTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -1,8 +1,10 @@
 import Foundation
 package import Hummingbird
+import HummingbirdTLS
 package import Logging
 package import SkeinStorage
 package import SkeinTail
+package import SkeinTLS
 
 /// The query server's settings (section `query` of the configuration file).
 package struct QueryConfiguration: Sendable, Equatable {
@@ -18,9 +20,12 @@ package struct QueryConfiguration: Sendable, Equatable {
     /// Most live-tail streams open at once (`query.max_tail_subscribers`); one more is answered
     /// 503. Default 64.
     package var maxTailSubscribers: Int
+    /// Certificate and key for HTTPS (`query.tls.cert_file`, `query.tls.key_file`). Default none: plain HTTP.
+    package var tls: TLSFiles?
 
     package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static", maxSpansPerTrace: Int = 50_000,
-                 maxTailSubscribers: Int = 64) {
+                 maxTailSubscribers: Int = 64, tls: TLSFiles? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.uiDirectory = uiDirectory
@@ -33,8 +38,8 @@ package struct QueryConfiguration: Sendable, Equatable {
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
-                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil,
-                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, tls: TLSIdentity? = nil,
+                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: FileMiddleware(configuration.uiDirectory, searchForIndexHtml: true, logger: logger))
@@ -48,8 +53,9 @@ package enum QueryServer {
         if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         if let tail { TailRoutes(hub: tail).addRoutes(to: router) }
         if let alerts { alerts.addRoutes(to: router) }
-        return Application(
+        return try Application(
             router: router,
+            server: tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -10,6 +10,7 @@ import SkeinRollups
 package import SkeinSampling
 import SkeinStorage
 import SkeinTail
+import SkeinTLS
 
 /// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers, the
 /// query server, alert evaluation and the live tail, wired in start order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
@@ -22,6 +23,10 @@ package final class SkeinServer: Sendable {
     /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
     package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint],
                  samplingClock: any SamplingClock = SystemSamplingClock()) throws {
+        // TLS files first: a bad certificate should stop startup before the store is opened.
+        let grpcTLS = try TLSIdentity.load(configuration.otlpGRPC.tls, section: "otlp.grpc")
+        let httpTLS = try TLSIdentity.load(configuration.otlpHTTP.tls, section: "otlp.http")
+        let queryTLS = try TLSIdentity.load(configuration.query.tls, section: "query")
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
         // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store → live tail.
@@ -34,7 +39,7 @@ package final class SkeinServer: Sendable {
                                          indexPolicy: configuration.storage.indexPolicy, logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts
-        let externalURL = alerts.externalURL.isEmpty ? "http://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
+        let externalURL = alerts.externalURL.isEmpty ? "\(queryTLS == nil ? "http" : "https")://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
         let notifier = alerts.webhook.map { WebhookNotifier(settings: $0, externalURL: externalURL) }
         let engine = AlertEngine(rules: alerts.rules, evaluator: AlertEvaluator(reader: liveRollups), notifier: notifier,
                                  repeatIntervalNanos: alerts.repeatIntervalNanos)
@@ -43,16 +48,16 @@ package final class SkeinServer: Sendable {
             history: { AlertsJSON.history(await engine.historyEntries()) },
             rules: { AlertsJSON.rules(alerts.rules) })
         let ports = self.ports
-        let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
+        let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger, tls: grpcTLS) { port in
             await ports.set(\.otlpGRPC, port)
             logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(configuration.otlpGRPC.host):\(port)"])
         }
         let receiver = OTLPHTTPReceiver(configuration: configuration.otlpHTTP, handler: handler)
-        let otlpApplication = receiver.application(logger: logger) { port in
+        let otlpApplication = try receiver.application(logger: logger, tls: httpTLS) { port in
             await ports.set(\.otlpHTTP, port)
             logger.info("OTLP/HTTP receiver listening", metadata: ["address": "\(configuration.otlpHTTP.host):\(port)"])
         }
-        let queryApplication = QueryServer.application(
+        let queryApplication = try QueryServer.application(
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace),
@@ -60,7 +65,8 @@ package final class SkeinServer: Sendable {
             logger: logger,
             samplingStatus: sampling.status,
             tail: tail,
-            alerts: alertRoutes
+            alerts: alertRoutes,
+            tls: queryTLS
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])
