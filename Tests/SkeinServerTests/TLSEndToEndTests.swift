@@ -114,8 +114,10 @@ struct SelfSignedCertificate {
                 _ = try await Opentelemetry_Proto_Collector_Trace_V1_TraceService.Client(wrapping: grpc).export(grpcRequest)
             }
         }
-        // A client that does not trust the certificate refuses the server.
-        let untrusting = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        // A client that does not trust the certificate refuses the server. (AHC retries a failed
+        // handshake until its connect timeout before reporting it, hence the short timeout.)
+        let untrusting = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                    configuration: .init(timeout: .init(connect: .seconds(1))))
         await #expect(throws: (any Error).self) {
             _ = try await Self.fetch(untrusting, "https://127.0.0.1:\(server.queryPort)/api/services")
         }
