@@ -38,7 +38,8 @@ package struct QueryConfiguration: Sendable, Equatable {
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
-                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, tls: TLSIdentity? = nil,
+                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, backup: BackupRoutes? = nil,
+                                    tls: TLSIdentity? = nil,
                                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
@@ -53,6 +54,7 @@ package enum QueryServer {
         if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         if let tail { TailRoutes(hub: tail).addRoutes(to: router) }
         if let alerts { alerts.addRoutes(to: router) }
+        if let backup { backup.addRoutes(to: router) }
         return try Application(
             router: router,
             server: tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),

@@ -66,6 +66,11 @@ package final class SkeinServer: Sendable {
             samplingStatus: sampling.status,
             tail: tail,
             alerts: alertRoutes,
+            // Rollups gathered in memory are written first, so the checkpoint has them too.
+            backup: BackupRoutes { directory in
+                try await rollups.flush(drain: false)
+                return try await store.backup(to: directory)
+            },
             tls: queryTLS
         ) { port in
             await ports.set(\.query, port)
