@@ -24,7 +24,7 @@ extension TLSIdentity {
             return try TLSIdentity(files: files)
         } catch {
             let key = error.part == .certificate ? "\(section).tls.cert_file" : "\(section).tls.key_file"
-            throw ConfigurationError(key: key, rule: "names \(error.description)")
+            throw ConfigurationError(key: key, rule: "names '\(error.path)', which \(error.reason)")
         }
     }
 }
