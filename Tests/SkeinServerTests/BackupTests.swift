@@ -48,6 +48,36 @@ import Testing
         try await restored.stop()
     }
 
+    /// Runs `skein backup` (the debug binary) and returns its exit status, stdout and stderr.
+    static func runCLI(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SkeinProcess.binary)
+        process.arguments = ["backup"] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func theCommandLineAsksTheServerAndReportsRefusals() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await TestServer(TestServer.configuration(dataDirectory: directory.path + "/data"))
+        let from = "http://127.0.0.1:\(server.queryPort)"
+        let target = directory.path + "/cli-backup"
+        let first = try Self.runCLI(["--to", target, "--from", from])
+        #expect(first.status == 0)
+        #expect(first.output.contains("backup written to \(target)"))
+        #expect(FileManager.default.fileExists(atPath: target + "/CURRENT"))
+        let again = try Self.runCLI(["--to", target, "--from", from])
+        #expect(again.status == 1)
+        #expect(again.errors.contains("already exists"))
+        try await server.stop()
+    }
+
     @Test(arguments: [
         (#"{"dir": "relative/backup"}"#, 400, "must be an absolute path"),
         (#"{"dir": ""}"#, 400, "must be an absolute path"),
