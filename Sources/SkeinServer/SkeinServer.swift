@@ -67,7 +67,7 @@ package final class SkeinServer: Sendable {
             tail: tail,
             alerts: alertRoutes,
             // Rollups gathered in memory are written first, so the checkpoint has them too.
-            backup: BackupRoutes { directory in
+            backup: BackupRoutes(dataDirectory: configuration.storage.dataDirectory) { directory in
                 try await rollups.flush(drain: false)
                 return try await store.backup(to: directory)
             },

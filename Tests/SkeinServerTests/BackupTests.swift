@@ -85,6 +85,8 @@ import Testing
         (#"{"directory": "/tmp/x"}"#, 400, "the body must be JSON"),
         (#"{"dir": "EXISTING"}"#, 409, "already exists"),
         (#"{"dir": "EXISTING/missing/backup"}"#, 400, "must be an existing directory"),
+        (#"{"dir": "EXISTING/data/backup"}"#, 400, "must be outside storage.data_dir"),
+        (#"{"dir": "EXISTING/data"}"#, 400, "must be outside storage.data_dir"),
     ])
     func badDirectoriesAreRefusedWithAMessage(body: String, status: Int, message: String) async throws {
         let directory = try TemporaryDirectory()

@@ -10,15 +10,20 @@ package import SkeinStorage
 package struct BackupRoutes: Sendable {
     package typealias Backup = @Sendable (_ directory: String) async throws -> BackupReport
     let backup: Backup
+    /// The live store's directory, absolute; a backup inside it would be read as part of it.
+    let dataDirectory: String
 
-    package init(backup: @escaping Backup) { self.backup = backup }
+    package init(dataDirectory: String, backup: @escaping Backup) {
+        self.dataDirectory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        self.backup = backup
+    }
 
     package func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/api/admin/backup") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 10)
             let directory: String
             do throws(BackupRefusal) {
-                directory = try Self.directory(from: Array(buffer: body))
+                directory = try Self.directory(from: Array(buffer: body), outside: dataDirectory)
             } catch {
                 return APIResponse.v3Error(error.status, error.message)
             }
@@ -39,8 +44,8 @@ package struct BackupRoutes: Sendable {
     }
 
     /// The target directory named by the body, checked before RocksDB is asked: absolute, not
-    /// there yet, and inside a directory that is.
-    static func directory(from body: [UInt8]) throws(BackupRefusal) -> String {
+    /// there yet, inside a directory that is, and not inside the live store's own directory.
+    static func directory(from body: [UInt8], outside dataDirectory: String) throws(BackupRefusal) -> String {
         let usage = #"the body must be JSON {"dir": "/absolute/path"}"#
         guard let parsed = try? JSONValue(parsing: body), case .string(let directory)? = parsed["dir"] else {
             throw BackupRefusal(status: .badRequest, message: usage)
@@ -49,6 +54,9 @@ package struct BackupRoutes: Sendable {
             throw BackupRefusal(status: .badRequest, message: "dir '\(directory)' must be an absolute path (\(usage))")
         }
         let standardized = (directory as NSString).standardizingPath
+        guard standardized != dataDirectory, !standardized.hasPrefix(dataDirectory + "/") else {
+            throw BackupRefusal(status: .badRequest, message: "dir '\(standardized)' must be outside storage.data_dir ('\(dataDirectory)')")
+        }
         guard !FileManager.default.fileExists(atPath: standardized) else {
             throw BackupRefusal(status: .conflict, message: "dir '\(standardized)' already exists; name a new directory (a backup never overwrites)")
         }
