@@ -31,7 +31,7 @@ struct SelfSignedCertificate {
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
         openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard openssl.terminationStatus == 0 else { throw SkeinProcess.ProcessFailure("openssl req failed (is openssl installed? see scripts/install-deps)") }
     }
 
     var files: TLSFiles { TLSFiles(certificateFile: certificateFile, keyFile: keyFile) }
