@@ -18,7 +18,8 @@ package struct BackupRoutes: Sendable {
         self.backup = backup
     }
 
-    package func addRoutes(to router: Router<BasicRequestContext>) {
+    /// Generic over the context so the route fits whatever context the query router uses.
+    package func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.post("/api/admin/backup") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 10)
             let directory: String
