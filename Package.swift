@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -96,11 +97,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // A listener's certificate and key, read from PEM files and checked at startup.
+        .target(
+            name: "SkeinTLS",
+            dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")],
+            swiftSettings: strictSettings
+        ),
+
         // OTLP receivers (gRPC and HTTP) and the shared export path.
         .target(
             name: "SkeinIngest",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "OTLPGRPC", "SkeinTelemetry",
+                "SkeinCore", "SkeinOTLP", "OTLPGRPC", "SkeinTelemetry", "SkeinTLS",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -108,6 +116,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,9 +127,10 @@ let package = Package(
         .target(
             name: "SkeinQuery",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail", "SkeinTelemetry",
+                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail", "SkeinTelemetry", "SkeinTLS",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -141,7 +151,7 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
-                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinTelemetry",
+                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinTelemetry", "SkeinTLS",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -262,9 +272,10 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinStorage",
+                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinStorage", "SkeinTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -1,3 +1,5 @@
+package import SkeinTLS
+
 /// The OTLP/gRPC receiver's settings (section `otlp.grpc` of the configuration file).
 package struct OTLPGRPCConfiguration: Sendable, Equatable {
     /// Host to listen on (`--otlp-grpc-listen`, `otlp.grpc.listen`). Default `127.0.0.1`.
@@ -7,10 +9,14 @@ package struct OTLPGRPCConfiguration: Sendable, Equatable {
     /// Largest request message, after decompression (`otlp.grpc.max_message_mib`). Default
     /// 16 MiB; larger messages get RESOURCE_EXHAUSTED without RetryInfo (they can never fit).
     package var maxMessageBytes: Int
+    /// Certificate and key for TLS (`otlp.grpc.tls.cert_file`, `otlp.grpc.tls.key_file`).
+    /// Default none: plaintext, which is only safe on loopback or a trusted network.
+    package var tls: TLSFiles?
 
-    package init(host: String = "127.0.0.1", port: Int = 4317, maxMessageBytes: Int = 16 << 20) {
+    package init(host: String = "127.0.0.1", port: Int = 4317, maxMessageBytes: Int = 16 << 20, tls: TLSFiles? = nil) {
         self.host = host
         self.port = port
         self.maxMessageBytes = maxMessageBytes
+        self.tls = tls
     }
 }

@@ -6,6 +6,7 @@ import OTLPGRPC
 import ServiceLifecycle
 import SkeinCore
 import SkeinOTLP
+package import SkeinTLS
 
 /// OTLP/gRPC: `opentelemetry.proto.collector.trace.v1.TraceService/Export` (otlp-wire.md §2).
 /// Only transport lives here: the request message arrives as raw bytes (gzip already undone by
@@ -15,11 +16,15 @@ package struct OTLPGRPCReceiver: Service {
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
 
-    package init(configuration: OTLPGRPCConfiguration, handler: TraceExportHandler, logger: Logger,
+    /// `tls` is the identity loaded from `configuration.tls` at startup; nil serves plaintext.
+    package init(configuration: OTLPGRPCConfiguration, handler: TraceExportHandler, logger: Logger, tls: TLSIdentity? = nil,
                  onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        let security: HTTP2ServerTransport.Posix.TransportSecurity = tls.map {
+            .tls(certificateChain: [.bytes($0.certificatePEM, format: .pem)], privateKey: .bytes($0.keyPEM, format: .pem))
+        } ?? .plaintext
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.host, port: configuration.port),
-            transportSecurity: .plaintext,
+            transportSecurity: security,
             config: .defaults { config in
                 // The transport answers a message over its own limit by resetting the stream, which
                 // clients read as a retryable UNAVAILABLE. So it gets twice our limit, and the

@@ -1,3 +1,5 @@
+package import SkeinTLS
+
 /// The OTLP/HTTP receiver's settings (section `otlp.http` of the configuration file).
 package struct OTLPHTTPConfiguration: Sendable, Equatable {
     /// Host to listen on (`--otlp-http-listen`, `otlp.http.listen`). Default `127.0.0.1`:
@@ -13,9 +15,13 @@ package struct OTLPHTTPConfiguration: Sendable, Equatable {
     package var corsAllowedOrigins: [String]
     /// How long browsers may cache a preflight answer (`otlp.http.cors.max_age_seconds`). Default 7200.
     package var corsMaxAgeSeconds: Int
+    /// Certificate and key for HTTPS (`otlp.http.tls.cert_file`, `otlp.http.tls.key_file`).
+    /// Default none: plain HTTP.
+    package var tls: TLSFiles?
 
     package init(host: String = "127.0.0.1", port: Int = 4318, maxBodyBytes: Int = 16 << 20,
-                 corsAllowedOrigins: [String] = [], corsMaxAgeSeconds: Int = 7200) {
+                 corsAllowedOrigins: [String] = [], corsMaxAgeSeconds: Int = 7200, tls: TLSFiles? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes

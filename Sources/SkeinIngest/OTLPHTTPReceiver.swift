@@ -1,10 +1,12 @@
 import Foundation
 package import Hummingbird
 import HTTPTypes
+import HummingbirdTLS
 import NIOCore
 package import Logging
 import SkeinCore
 import SkeinOTLP
+package import SkeinTLS
 import SwiftProtobuf
 
 extension PayloadEncoding {
@@ -28,11 +30,12 @@ package struct OTLPHTTPReceiver: HTTPResponder {
     }
 
     /// The Hummingbird application serving this receiver; it is a `Service`.
-    /// `onListening` receives the bound port once the socket is open.
-    package func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> some ApplicationProtocol {
-        Application(
+    /// `onListening` receives the bound port once the socket is open; with `tls` it serves HTTPS only.
+    package func application(logger: Logger, tls: TLSIdentity? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
+        try Application(
             responder: self,
+            server: tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

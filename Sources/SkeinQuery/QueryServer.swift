@@ -1,9 +1,11 @@
 import Foundation
 package import Hummingbird
+import HummingbirdTLS
 package import Logging
 package import SkeinCore
 package import SkeinStorage
 package import SkeinTail
+package import SkeinTLS
 
 /// The query server's settings (section `query` of the configuration file).
 package struct QueryConfiguration: Sendable, Equatable {
@@ -24,9 +26,12 @@ package struct QueryConfiguration: Sendable, Equatable {
     /// Most API requests answered at once (`query.max_concurrent_queries`); one more is answered
     /// 503 with Retry-After at once rather than queued. Live-tail streams do not count. Default 32.
     package var maxConcurrentQueries = 32
+    /// Certificate and key for HTTPS (`query.tls.cert_file`, `query.tls.key_file`). Default none: plain HTTP.
+    package var tls: TLSFiles?
 
     package init(host: String = "127.0.0.1", port: Int = 16686, uiDirectory: String = "./ui-static", maxSpansPerTrace: Int = 50_000,
-                 maxTailSubscribers: Int = 64) {
+                 maxTailSubscribers: Int = 64, tls: TLSFiles? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.uiDirectory = uiDirectory
@@ -39,9 +44,10 @@ package struct QueryConfiguration: Sendable, Equatable {
 package enum QueryServer {
     package static func application(configuration: QueryConfiguration, query: QueryService, rollups: any RollupReader, logger: Logger,
                                     samplingStatus: (@Sendable () -> [UInt8])? = nil,
-                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, access: AccessPolicy = AccessPolicy(),
-                                    operations: OperationsRoutes = OperationsRoutes(),
-                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                                    tail: SpanTailHub? = nil, alerts: AlertRoutes? = nil, backup: BackupRoutes? = nil,
+                                    access: AccessPolicy = AccessPolicy(), operations: OperationsRoutes = OperationsRoutes(),
+                                    tls: TLSIdentity? = nil,
+                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: QueryContext.self)
         // Outermost, so the time includes the other middleware and refusals are counted too.
         router.add(middleware: RouteMetricsMiddleware(telemetry: operations.telemetry))
@@ -60,8 +66,10 @@ package enum QueryServer {
         if let samplingStatus { SamplingRoutes(status: samplingStatus).addRoutes(to: router) }
         if let tail { TailRoutes(hub: tail).addRoutes(to: router) }
         if let alerts { alerts.addRoutes(to: router) }
-        return Application(
+        if let backup { backup.addRoutes(to: router) }
+        return try Application(
             router: router,
+            server: tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -30,7 +30,8 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package init() {}
 
     /// The sections a file may hold.
-    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query", "log", "rollups", "otlp.auth", "query.auth", "tenancy",
+    static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query",
+                                        "otlp.grpc.tls", "otlp.http.tls", "query.tls", "log", "rollups", "otlp.auth", "query.auth", "tenancy",
                                         "sampling", "sampling.head", "sampling.tail", "alerts", "alerts.webhook"]
 
     /// Every setting's dotted key.
@@ -47,6 +48,8 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "alerts.evaluation_interval", "alerts.repeat_interval", "alerts.external_url", "alerts.webhook.url",
         "alerts.webhook.timeout", "alerts.webhook.max_attempts", "alerts.rules",
         "otlp.auth.token", "query.auth.token", "tenancy.enabled", "tenancy.header",
+        "otlp.grpc.tls.cert_file", "otlp.grpc.tls.key_file", "otlp.http.tls.cert_file", "otlp.http.tls.key_file",
+        "query.tls.cert_file", "query.tls.key_file",
     ]
 
     /// Keys whose whole YAML subtree is kept (`ConfigurationValue.tree`) for their typed reader.
@@ -79,6 +82,9 @@ package struct SkeinConfiguration: Sendable, Equatable {
             otlpHTTP.corsAllowedOrigins = origins
         }
         if let age = try reader.integer("otlp.http.cors.max_age_seconds", in: 0...86_400) { otlpHTTP.corsMaxAgeSeconds = age }
+        otlpGRPC.tls = try reader.tlsFiles("otlp.grpc")
+        otlpHTTP.tls = try reader.tlsFiles("otlp.http")
+        query.tls = try reader.tlsFiles("query")
 
         if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }

@@ -11,6 +11,7 @@ package import SkeinSampling
 import SkeinStorage
 import SkeinTail
 package import SkeinTelemetry
+import SkeinTLS
 
 /// The whole server: storage, retention, rollups, the OTLP/gRPC and OTLP/HTTP receivers, the
 /// query server, alert evaluation and the live tail, wired in start order and run as one `ServiceGroup`. Shutdown runs in reverse: receivers stop accepting and
@@ -25,6 +26,10 @@ package final class SkeinServer: Sendable {
     /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
     package init(configuration: SkeinConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint],
                  samplingClock: any SamplingClock = SystemSamplingClock()) throws {
+        // TLS files first: a bad certificate should stop startup before the store is opened.
+        let grpcTLS = try TLSIdentity.load(configuration.otlpGRPC.tls, section: "otlp.grpc")
+        let httpTLS = try TLSIdentity.load(configuration.otlpHTTP.tls, section: "otlp.http")
+        let queryTLS = try TLSIdentity.load(configuration.query.tls, section: "query")
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
         // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store → live tail.
@@ -40,7 +45,7 @@ package final class SkeinServer: Sendable {
                                          telemetry: telemetry, logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts
-        let externalURL = alerts.externalURL.isEmpty ? "http://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
+        let externalURL = alerts.externalURL.isEmpty ? "\(queryTLS == nil ? "http" : "https")://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
         let notifier = alerts.webhook.map { WebhookNotifier(settings: $0, externalURL: externalURL) }
         let engine = AlertEngine(rules: alerts.rules, evaluator: AlertEvaluator(reader: liveRollups), notifier: notifier,
                                  repeatIntervalNanos: alerts.repeatIntervalNanos)
@@ -61,16 +66,16 @@ package final class SkeinServer: Sendable {
         let ports = self.ports
         let scrape = ScrapeTimeMetrics(telemetry: telemetry, store: store, limiter: limiter, rollups: rollups, sampling: sampling.stage, hub: tail)
         let readiness = Readiness(store: store, ports: ports)
-        let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger) { port in
+        let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger, tls: grpcTLS) { port in
             await ports.set(\.otlpGRPC, port)
             logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(configuration.otlpGRPC.host):\(port)"])
         }
         let receiver = OTLPHTTPReceiver(configuration: configuration.otlpHTTP, handler: handler)
-        let otlpApplication = receiver.application(logger: logger) { port in
+        let otlpApplication = try receiver.application(logger: logger, tls: httpTLS) { port in
             await ports.set(\.otlpHTTP, port)
             logger.info("OTLP/HTTP receiver listening", metadata: ["address": "\(configuration.otlpHTTP.host):\(port)"])
         }
-        let queryApplication = QueryServer.application(
+        let queryApplication = try QueryServer.application(
             configuration: configuration.query,
             query: QueryService(reader: store, indexPolicy: configuration.storage.indexPolicy,
                                 maxSpansPerTrace: configuration.query.maxSpansPerTrace, searchLimits: configuration.query.searchLimits),
@@ -79,9 +84,15 @@ package final class SkeinServer: Sendable {
             samplingStatus: sampling.status,
             tail: tail,
             alerts: alertRoutes,
+            // Rollups gathered in memory are written first, so the checkpoint has them too.
+            backup: BackupRoutes(dataDirectory: configuration.storage.dataDirectory) { directory in
+                try await rollups.flush(drain: false)
+                return try await store.backup(to: directory)
+            },
             access: configuration.queryAccess,
             operations: OperationsRoutes(telemetry: telemetry, notReadyReason: { await readiness.notReadyReason() },
-                                         beforeScrape: { scrape.update() })
+                                         beforeScrape: { scrape.update() }),
+            tls: queryTLS
         ) { port in
             await ports.set(\.query, port)
             logger.info("query server listening", metadata: ["address": "\(configuration.query.host):\(port)"])

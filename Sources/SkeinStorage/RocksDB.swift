@@ -282,6 +282,21 @@ final class RocksDB: @unchecked Sendable {
         }
     }
 
+    /// Writes a consistent copy of every family, as of one moment, into `directory`, which must
+    /// not exist (its parent must). Memtables are flushed first (log size 0 means "always flush"),
+    /// so the copy needs no WAL replay; SST files are hard links when `directory` is on the same
+    /// filesystem, and copies otherwise.
+    func checkpoint(to directory: String) throws(StorageError) {
+        try withOpen { db throws(StorageError) in
+            var error: UnsafeMutablePointer<CChar>?
+            let checkpoint = rocksdb_checkpoint_object_create(db, &error)
+            if let message = Self.take(error) { throw StorageError.writeFailed("cannot start a checkpoint: \(message)") }
+            defer { rocksdb_checkpoint_object_destroy(checkpoint) }
+            rocksdb_checkpoint_create(checkpoint, directory, 0, &error)
+            if let message = Self.take(error) { throw StorageError.writeFailed("checkpoint into '\(directory)' failed: \(message)") }
+        }
+    }
+
     /// A forward iterator over `[lower, upper)` of one family. Holds the database open until
     /// released (deinit); use it from one task at a time.
     final class Iterator {

@@ -9,7 +9,7 @@ import SkeinTelemetry
 struct Skein: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A distributed tracing backend: OTLP in, RocksDB inside, Jaeger-compatible API out.",
-        subcommands: [Serve.self, Latency.self, Services.self])
+        subcommands: [Serve.self, Latency.self, Services.self, Backup.self])
 }
 
 struct Serve: AsyncParsableCommand {

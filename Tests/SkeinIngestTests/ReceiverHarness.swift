@@ -71,7 +71,7 @@ final class ReceiverHarness: Sendable {
         let ports = PortBox()
         let grpc = OTLPGRPCReceiver(configuration: .init(port: 0, maxMessageBytes: maxMessageBytes), handler: handler,
                                     logger: logger) { await ports.set(grpc: $0) }
-        let http = OTLPHTTPReceiver(configuration: .init(port: 0), handler: handler)
+        let http = try OTLPHTTPReceiver(configuration: .init(port: 0), handler: handler)
             .application(logger: logger) { await ports.set(http: $0) }
         let group = ServiceGroup(services: [grpc, http], logger: logger)
         self.group = group

@@ -37,6 +37,12 @@ import Testing
         #expect(off.ingestAccess == AccessPolicy() && off.queryAccess == AccessPolicy())
     }
 
+    @Test func tlsNeedsBothFilesOfAPair() throws {
+        let configuration = try load("otlp:\n  http:\n    tls:\n      cert_file: /etc/a.crt\n      key_file: /etc/a.key")
+        #expect(configuration.otlpHTTP.tls?.certificateFile == "/etc/a.crt" && configuration.otlpHTTP.tls?.keyFile == "/etc/a.key")
+        #expect(configuration.otlpGRPC.tls == nil && configuration.query.tls == nil)
+    }
+
     @Test func theExampleFileStatesExactlyTheDefaults() throws {
         let text = try String(contentsOf: RepositoryFiles.root.appendingPathComponent("skein.example.yaml"), encoding: .utf8)
         let settings = try ConfigurationSettings(yaml: text)
@@ -82,6 +88,9 @@ import Testing
         ("otlp:\n  http:\n    listen: 127.0.0.1:4317", "invalid configuration: 'otlp.http.listen' must differ from otlp.grpc.listen"),
         ("otlp:\n  max_in_flight_mib: lots", "invalid configuration: 'otlp.max_in_flight_mib' must be a whole number"),
         ("storage: [1, 2]", "invalid configuration: 'storage' is not a known setting"),
+        ("query:\n  tls:\n    cert_file: /etc/skein.crt", "invalid configuration: 'query.tls.key_file' must be set when query.tls.cert_file is"),
+        ("otlp:\n  grpc:\n    tls:\n      key_file: /etc/skein.key\n      cert_file: \"\"",
+         "invalid configuration: 'otlp.grpc.tls.cert_file' must be set when otlp.grpc.tls.key_file is"),
         ("a: b: c", "invalid configuration: the file is not valid YAML"),
         ("query:\n  auth:\n    token: two words", "invalid configuration: 'query.auth.token' must be printable ASCII without spaces"),
         ("tenancy:\n  enabled: true\n  header: Authorization", "invalid configuration: 'tenancy.header' must be an HTTP header name"),
