@@ -13,7 +13,8 @@ struct Backup: AsyncParsableCommand {
             DIR must be absolute and must not exist yet; it is a path on the server's machine. On the same \
             filesystem as storage.data_dir the copy is made of hard links (fast, and it costs disk space only \
             as the live store moves on); elsewhere the files are copied. Start a server with \
-            storage.data_dir set to DIR to read the backup.
+            storage.data_dir set to DIR to read the backup. With query.auth.token set, pass the token in \
+            SKEIN_QUERY_TOKEN.
             """)
 
     @Option(help: "Directory to create on the server (absolute path).")
@@ -26,6 +27,8 @@ struct Backup: AsyncParsableCommand {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        // A backup holds every tenant: it needs the query token, never a tenant.
+        ClientCredentials.apply(to: &request, tenant: false)
         request.httpBody = try JSONSerialization.data(withJSONObject: ["dir": to])
         // A checkpoint of a large store flushes memtables first; give it time.
         request.timeoutInterval = 3_600

@@ -20,7 +20,9 @@ struct ServerOptions: ParsableArguments {
         guard let url = components.url else { fail("--server '\(server)' is not a URL") }
         let data: Data, response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
+            var request = URLRequest(url: url)
+            ClientCredentials.apply(to: &request)
+            (data, response) = try await URLSession.shared.data(for: request)
         } catch {
             fail("cannot reach Skein at \(server): \(error.localizedDescription)")
         }

@@ -78,6 +78,20 @@ import Testing
         try await server.stop()
     }
 
+    @Test func theBackupNeedsTheQueryTokenButNoTenant() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = TestServer.configuration(dataDirectory: directory.path + "/data")
+        configuration.queryAccess = AccessPolicy(token: "query-secret", tenantHeader: "X-Scope-OrgID")
+        let server = try await TestServer(configuration)
+        let body = Data(#"{"dir": "\#(directory.path)/backup"}"#.utf8)
+        let refused = try await server.query("/api/admin/backup", method: "POST", body: body, headers: ["X-Scope-OrgID": "acme"])
+        #expect(refused.status == 401)
+        let taken = try await server.query("/api/admin/backup", method: "POST", body: body, headers: ["Authorization": "Bearer query-secret"])
+        #expect(taken.status == 200, "\(taken.text)")
+        try await server.stop()
+    }
+
     @Test func tokenComparisonIsExactWhateverTheLength() {
         #expect(AccessPolicy.constantTimeEqual("secret", "secret"))
         #expect(!AccessPolicy.constantTimeEqual("secret", "secreT"))

@@ -6,6 +6,7 @@ import SkeinCore
 /// one is set) and names its tenant (when tenancy is on); the admitted tenant goes into the
 /// context. The viewer's files, `/healthz`, `/readyz` and `GET /api/v1/access` (which tells the
 /// viewer what to ask for) stay open, so a browser can load the page that asks for the token.
+/// `/api/admin/` needs the token and no tenant.
 struct QueryAccessMiddleware: RouterMiddleware {
     typealias Context = QueryContext
     let policy: AccessPolicy
@@ -15,6 +16,8 @@ struct QueryAccessMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard path.hasPrefix("/api/"), path != Self.accessPath else { return try await next(request, context) }
+        // Admin endpoints (the backup) act on the whole store: they need the token, never a tenant.
+        let policy = path.hasPrefix("/api/admin/") ? AccessPolicy(token: self.policy.token) : self.policy
         let tenantValue = policy.tenantHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] }
         var context = context
         do throws(AccessPolicy.Denial) {
