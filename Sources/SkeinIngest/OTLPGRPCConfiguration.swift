@@ -12,6 +12,8 @@ package struct OTLPGRPCConfiguration: Sendable, Equatable {
     /// Certificate and key for TLS (`otlp.grpc.tls.cert_file`, `otlp.grpc.tls.key_file`).
     /// Default none: plaintext, which is only safe on loopback or a trusted network.
     package var tls: TLSFiles?
+    /// How long a connection may carry no RPC before it is closed (`otlp.idle_timeout`). Default 60 s.
+    package var idleTimeout: Duration = .seconds(60)
 
     package init(host: String = "127.0.0.1", port: Int = 4317, maxMessageBytes: Int = 16 << 20, tls: TLSFiles? = nil) {
         self.host = host

@@ -31,6 +31,7 @@ package struct OTLPGRPCReceiver: Service {
                 // handler refuses anything between the two with RESOURCE_EXHAUSTED, as the spec asks.
                 config.rpc.maxRequestPayloadSize = 2 * configuration.maxMessageBytes
                 config.compression.enabledAlgorithms = .all
+                config.connection.maxIdleTime = configuration.idleTimeout
             })
         server = GRPCServer(transport: transport,
                             services: [TraceService(handler: handler, maxMessageBytes: configuration.maxMessageBytes)])

@@ -18,6 +18,9 @@ package struct OTLPHTTPConfiguration: Sendable, Equatable {
     /// Certificate and key for HTTPS (`otlp.http.tls.cert_file`, `otlp.http.tls.key_file`).
     /// Default none: plain HTTP.
     package var tls: TLSFiles?
+    /// How long a connection may sit without a request, or with a request whose head has not
+    /// fully arrived, before it is closed (`otlp.idle_timeout`). Default 60 s.
+    package var idleTimeout: Duration = .seconds(60)
 
     package init(host: String = "127.0.0.1", port: Int = 4318, maxBodyBytes: Int = 16 << 20,
                  corsAllowedOrigins: [String] = [], corsMaxAgeSeconds: Int = 7200, tls: TLSFiles? = nil) {

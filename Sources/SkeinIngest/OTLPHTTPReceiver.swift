@@ -1,7 +1,6 @@
 import Foundation
 package import Hummingbird
 import HTTPTypes
-import HummingbirdTLS
 import NIOCore
 package import Logging
 import SkeinCore
@@ -35,7 +34,7 @@ package struct OTLPHTTPReceiver: HTTPResponder {
         throws -> some ApplicationProtocol {
         try Application(
             responder: self,
-            server: tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),
+            server: .skein(tls: tls, idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

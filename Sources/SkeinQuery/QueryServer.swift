@@ -1,6 +1,5 @@
 import Foundation
 package import Hummingbird
-import HummingbirdTLS
 package import Logging
 package import SkeinCore
 package import SkeinStorage
@@ -26,6 +25,10 @@ package struct QueryConfiguration: Sendable, Equatable {
     /// Most API requests answered at once (`query.max_concurrent_queries`); one more is answered
     /// 503 with Retry-After at once rather than queued. Live-tail streams do not count. Default 32.
     package var maxConcurrentQueries = 32
+    /// How long a connection may sit without a request, or with a request whose head has not
+    /// fully arrived, before it is closed (`query.idle_timeout`). Default 60 s. A live-tail
+    /// stream is a request in progress, so it stays open.
+    package var idleTimeout: Duration = .seconds(60)
     /// Certificate and key for HTTPS (`query.tls.cert_file`, `query.tls.key_file`). Default none: plain HTTP.
     package var tls: TLSFiles?
 
@@ -69,7 +72,7 @@ package enum QueryServer {
         if let backup { backup.addRoutes(to: router) }
         return try Application(
             router: router,
-            server: tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),
+            server: .skein(tls: tls, idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -42,6 +42,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "otlp.http.listen", "otlp.http.max_body_mib", "otlp.http.cors.allowed_origins", "otlp.http.cors.max_age_seconds",
         "query.listen", "query.ui_dir", "query.max_spans_per_trace", "query.max_tail_subscribers",
         "query.max_search_limit", "query.max_search_range", "query.max_concurrent_queries",
+        "otlp.idle_timeout", "query.idle_timeout",
         "log.level", "rollups.flush_interval",
         "sampling.head.default_rate", "sampling.head.service_rates", "sampling.tail.enabled", "sampling.tail.decision_wait",
         "sampling.tail.max_traces", "sampling.tail.max_bytes", "sampling.tail.decision_cache_size", "sampling.tail.policies",
@@ -98,6 +99,8 @@ package struct SkeinConfiguration: Sendable, Equatable {
             query.searchLimits.maxRangeNanos = range
         }
         if let queries = try reader.integer("query.max_concurrent_queries", in: 1...10_000) { query.maxConcurrentQueries = queries }
+        if let timeout = try reader.timeout("otlp.idle_timeout") { (otlpHTTP.idleTimeout, otlpGRPC.idleTimeout) = (timeout, timeout) }
+        if let timeout = try reader.timeout("query.idle_timeout") { query.idleTimeout = timeout }
         sampling = try SamplingConfiguration(reading: reader)
         alerts = try AlertRuleReader.configuration(reader)
         if let text = try reader.string("rollups.flush_interval") {
@@ -197,6 +200,15 @@ struct SettingsReader {
     }
 
     /// A duration such as `168h`, `7d` or `90m`, at least `minimum` nanoseconds.
+    /// A connection timeout from 100ms to 1h, e.g. 60s.
+    func timeout(_ key: String) throws(ConfigurationError) -> Duration? {
+        guard let text = try string(key) else { return nil }
+        guard let nanos = GoDuration.parseNanos(text), nanos >= 100_000_000, nanos <= 3_600_000_000_000 else {
+            throw ConfigurationError(key: key, rule: "must be a duration from 100ms to 1h, e.g. 60s (got '\(text)')")
+        }
+        return .nanoseconds(nanos)
+    }
+
     func duration(_ key: String, atLeast minimum: UInt64) throws(ConfigurationError) -> UInt64? {
         guard let text = try string(key) else { return nil }
         var nanos: Int64? = nil
