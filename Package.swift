@@ -127,11 +127,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // What a query asks: the query-string reader, the search, metrics windows and their
+        // parameters, with the messages for bad ones. No NIO or HTTP, so it can be fuzzed alone.
+        .target(name: "SkeinQueryModel", dependencies: ["SkeinCore", "SkeinOTLP"], swiftSettings: strictSettings),
+
         // Query service, Jaeger/OTLP JSON rendering, REST routes, the static viewer.
         .target(
             name: "SkeinQuery",
             dependencies: [
-                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail", "SkeinTelemetry", "SkeinTLS",
+                "SkeinCore", "SkeinOTLP", "SkeinStorage", "SkeinTail", "SkeinTelemetry", "SkeinTLS", "SkeinQueryModel",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -205,7 +209,7 @@ let package = Package(
         // The SRE questions over a full day of rollups (BENCHMARKS.md).
         .executableTarget(
             name: "skein-bench-rollups",
-            dependencies: ["SkeinStorage", "SkeinQuery", "SkeinCore"],
+            dependencies: ["SkeinStorage", "SkeinQuery", "SkeinQueryModel", "SkeinCore"],
             path: "loadtest/Sources/skein-bench-rollups",
             swiftSettings: strictSettings
         ),
@@ -260,7 +264,7 @@ let package = Package(
         .testTarget(name: "SkeinRollupsTests", dependencies: ["SkeinRollups", "SkeinCore", "SkeinTesting"]),
         .testTarget(
             name: "SkeinQueryTests",
-            dependencies: ["SkeinQuery", "SkeinOTLP", "SkeinStorage", "SkeinCore", "OTLPProto", "SkeinTesting",
+            dependencies: ["SkeinQuery", "SkeinQueryModel", "SkeinOTLP", "SkeinStorage", "SkeinCore", "OTLPProto", "SkeinTesting",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
@@ -275,7 +279,7 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinStorage", "SkeinTLS",
+                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinQueryModel", "SkeinStorage", "SkeinTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,3 +1,4 @@
+package import SkeinQueryModel
 package import SkeinCore
 package import SkeinOTLP
 package import SkeinStorage

@@ -1,6 +1,7 @@
 import Foundation
 import SkeinCore
 import SkeinQuery
+import SkeinQueryModel
 import Testing
 
 struct RFC3339Tests {

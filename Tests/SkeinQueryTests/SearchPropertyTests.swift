@@ -4,6 +4,7 @@ import SkeinCore
 import SkeinOTLP
 import SkeinStorage
 import SkeinTesting
+import SkeinQueryModel
 import Testing
 @testable import SkeinQuery
 

@@ -2,6 +2,7 @@ import Foundation
 import SkeinCore
 import SkeinStorage
 import SkeinTesting
+import SkeinQueryModel
 import Testing
 @testable import SkeinQuery
 

@@ -5,6 +5,7 @@ import SkeinOTLP
 import SkeinQuery
 import SkeinTesting
 import SwiftProtobuf
+import SkeinQueryModel
 import Testing
 
 /// Search, summaries, tags and huge traces over the real HTTP APIs.

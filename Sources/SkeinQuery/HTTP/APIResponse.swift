@@ -46,8 +46,3 @@ enum APIResponse {
     }
 }
 
-/// A bad request parameter, with the message Jaeger would send.
-package struct ParameterError: Error {
-    package var message: String
-    package init(_ message: String) { self.message = message }
-}

@@ -1,3 +1,4 @@
+package import SkeinQueryModel
 import Foundation
 package import Hummingbird
 import SkeinCore

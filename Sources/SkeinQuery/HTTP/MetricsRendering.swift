@@ -1,3 +1,4 @@
+package import SkeinQueryModel
 import Hummingbird
 import SkeinCore
 

@@ -1,3 +1,4 @@
+package import SkeinQueryModel
 package import Hummingbird
 import SkeinCore
 import SkeinStorage

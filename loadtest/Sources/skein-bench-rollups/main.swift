@@ -10,6 +10,7 @@
 import Foundation
 import SkeinCore
 import SkeinQuery
+import SkeinQueryModel
 import SkeinStorage
 
 func argument(_ name: String, _ fallback: Int) -> Int {

@@ -13,7 +13,7 @@ package struct SearchLimits: Sendable, Equatable {
         self.maxRangeNanos = maxRangeNanos
     }
 
-    func check(_ query: TraceQuery) throws(ParameterError) {
+    package func check(_ query: TraceQuery) throws(ParameterError) {
         guard query.limit <= maxLimit else {
             throw ParameterError("'limit' \(query.limit) is more than this server returns at once (query.max_search_limit: \(maxLimit)); ask for fewer traces")
         }

@@ -1,4 +1,4 @@
-import SkeinCore
+package import SkeinCore
 
 /// The time range of a metrics question, widened to whole minutes (the rollups' resolution),
 /// with the step of its time series.
@@ -14,18 +14,18 @@ package struct MetricsWindow: Sendable, Equatable {
     package var elapsedSeconds: Double
 
     package var minutes: Range<UInt64> { startMinute..<endMinute }
-    var stepMinutes: UInt64 { stepSeconds / 60 }
+    package var stepMinutes: UInt64 { stepSeconds / 60 }
     package var startNanos: UInt64 { startMinute * 60_000_000_000 }
     package var endNanos: UInt64 { endMinute * 60_000_000_000 }
 
     /// Steps a window may use by default: the smallest giving at most `maxPoints` points wins.
-    static let niceStepsMinutes: [UInt64] = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1_440, 2_880, 10_080]
-    static let maxPoints: UInt64 = 300
-    static let defaultSpanNanos: UInt64 = 3_600_000_000_000
+    package static let niceStepsMinutes: [UInt64] = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1_440, 2_880, 10_080]
+    package static let maxPoints: UInt64 = 300
+    package static let defaultSpanNanos: UInt64 = 3_600_000_000_000
 
     /// Reads `start`/`end` (µs since the epoch, or RFC 3339) or `since` (a Go duration before
     /// now; default 1h), and `step` (a Go duration of whole minutes; default: at most 300 points).
-    init(_ parameters: QueryParameters, nowNanos: UInt64) throws(ParameterError) {
+    package init(_ parameters: QueryParameters, nowNanos: UInt64) throws(ParameterError) {
         let end = try Self.time(parameters["end"], name: "end") ?? nowNanos
         let start: UInt64
         if let text = parameters["start"], !text.isEmpty {
@@ -66,7 +66,7 @@ package struct MetricsWindow: Sendable, Equatable {
     }
 
     /// A time as µs since the epoch (Jaeger's search convention) or RFC 3339.
-    static func time(_ text: String?, name: String) throws(ParameterError) -> UInt64? {
+    package static func time(_ text: String?, name: String) throws(ParameterError) -> UInt64? {
         guard let text, !text.isEmpty else { return nil }
         if text.allSatisfy(\.isNumber), let micros = UInt64(text), micros <= UInt64.max / 1_000 { return micros * 1_000 }
         if let nanos = RFC3339.parseNanos(text) { return nanos }
@@ -75,8 +75,8 @@ package struct MetricsWindow: Sendable, Equatable {
 
     /// The first minute of the step bucket holding `minute`; buckets are aligned to the epoch,
     /// so the same step always cuts time at the same places.
-    func bucket(of minute: UInt64) -> UInt64 { minute - minute % stepMinutes }
+    package func bucket(of minute: UInt64) -> UInt64 { minute - minute % stepMinutes }
 
     /// First minutes of every step bucket the window touches, oldest first.
-    var buckets: [UInt64] { Array(stride(from: bucket(of: startMinute), to: endMinute, by: Int(stepMinutes))) }
+    package var buckets: [UInt64] { Array(stride(from: bucket(of: startMinute), to: endMinute, by: Int(stepMinutes))) }
 }

@@ -1,6 +1,5 @@
 package import SkeinCore
-import SkeinOTLP
-package import SkeinStorage
+package import SkeinOTLP
 
 /// A trace search (jaeger-api.md §3). A trace matches when one span satisfies every filter at
 /// once: service, operation, duration, start time and all tags.
@@ -48,7 +47,7 @@ package struct TraceQuery: Sendable, Equatable {
 
     /// Whether the trace passes the trace-level filters and any one span satisfies all the
     /// span-level ones.
-    func matches(_ resourceSpans: [OTLPResourceSpans]) -> Bool {
+    package func matches(_ resourceSpans: [OTLPResourceSpans]) -> Bool {
         if minTraceDurationNanos != nil || maxTraceDurationNanos != nil {
             let duration = Int64(clamping: Self.endNanos(of: resourceSpans)) - Int64(clamping: Self.startNanos(of: resourceSpans))
             if let minTraceDurationNanos, duration < minTraceDurationNanos { return false }
@@ -64,7 +63,7 @@ package struct TraceQuery: Sendable, Equatable {
         return false
     }
 
-    func matches(_ span: OTLPSpan, scope: OTLPScope, resource: OTLPResource) -> Bool {
+    package func matches(_ span: OTLPSpan, scope: OTLPScope, resource: OTLPResource) -> Bool {
         if let operation, span.name != operation { return false }
         guard span.startTimeUnixNano >= startMinNanos, span.startTimeUnixNano <= startMaxNanos else { return false }
         let duration = Int64(clamping: span.endTimeUnixNano) - Int64(clamping: span.startTimeUnixNano)
@@ -73,49 +72,17 @@ package struct TraceQuery: Sendable, Equatable {
         return tags.allSatisfy { tag in Self.spanHasTag(span, scope: scope, resource: resource, key: tag.key, value: tag.value) }
     }
 
-    static func startNanos(of trace: [OTLPResourceSpans]) -> UInt64 {
+    package static func startNanos(of trace: [OTLPResourceSpans]) -> UInt64 {
         trace.lazy.flatMap(\.scopeSpans).flatMap(\.spans).map(\.startTimeUnixNano).min() ?? 0
     }
 
-    static func endNanos(of trace: [OTLPResourceSpans]) -> UInt64 {
+    package static func endNanos(of trace: [OTLPResourceSpans]) -> UInt64 {
         trace.lazy.flatMap(\.scopeSpans).flatMap(\.spans).map(\.endTimeUnixNano).max() ?? 0
-    }
-
-    /// Tag keys whose match does not come from attributes alone, so the attribute index cannot
-    /// stand for them.
-    static let derivedTagKeys: Set<String> = ["error", "span.kind", "otel.status_code", "otel.scope.name"]
-
-    /// The index scan that yields every trace this query can match, as narrow as possible: an
-    /// indexed attribute, else the operation, else the service, else every trace.
-    func scope(policy: AttributeIndexPolicy) -> IndexScope {
-        guard let service else { return .allServices }
-        for tag in tags where Self.isIndexable(tag, policy: policy) {
-            return .attribute(service: service, key: tag.key, value: tag.value)
-        }
-        if let operation { return .operation(service: service, name: operation, kind: nil) }
-        return .service(service)
-    }
-
-    /// Whether every span that has this tag has an attribute index entry for it: not a derived
-    /// key, and a value that only a scalar of indexable length could have (array and map values
-    /// read as JSON text, empty values as "", and neither is indexed).
-    static func isIndexable(_ tag: (key: String, value: String), policy: AttributeIndexPolicy) -> Bool {
-        guard !derivedTagKeys.contains(tag.key), !tag.value.isEmpty,
-              let first = tag.value.first, first != "[", first != "{" else { return false }
-        return policy.indexes(key: tag.key, value: tag.value)
-    }
-
-    /// Whether an index entry can lead to a match at all, from what the entry knows of its group.
-    func mayMatch(_ hit: IndexHit) -> Bool {
-        guard hit.latestStartNanos >= startMinNanos, hit.startNanos <= startMaxNanos else { return false }
-        if let minDurationNanos, Int64(clamping: hit.maxDurationNanos) < minDurationNanos { return false }
-        if let maxDurationNanos, Int64(clamping: hit.minDurationNanos) > maxDurationNanos { return false }
-        return true
     }
 
     /// A tag matches span, resource and event attributes by the value's string form, plus the
     /// fields Jaeger shows as tags: `error`, `span.kind`, `otel.status_code`, `otel.scope.name`.
-    static func spanHasTag(_ span: OTLPSpan, scope: OTLPScope, resource: OTLPResource, key: String, value: String) -> Bool {
+    package static func spanHasTag(_ span: OTLPSpan, scope: OTLPScope, resource: OTLPResource, key: String, value: String) -> Bool {
         func hasAttribute(_ attributes: [OTLPKeyValue]) -> Bool {
             attributes.contains { $0.key == key && AttributeText.searchForm($0.value) == value }
         }

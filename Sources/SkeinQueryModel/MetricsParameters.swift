@@ -1,10 +1,9 @@
-import Hummingbird
-import SkeinCore
+package import SkeinCore
 
 /// Parameters shared by the metrics endpoints, each with a message a person can act on.
-enum MetricsParameters {
+package enum MetricsParameters {
     /// `spanKind`, repeatable or comma-separated; `defaults` when absent.
-    static func kinds(_ parameters: QueryParameters, defaults: Set<SpanKind>) throws(ParameterError) -> Set<SpanKind> {
+    package static func kinds(_ parameters: QueryParameters, defaults: Set<SpanKind>) throws(ParameterError) -> Set<SpanKind> {
         let names = parameters.all("spanKind").flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { return defaults }
         var kinds = Set<SpanKind>()
@@ -18,7 +17,7 @@ enum MetricsParameters {
     }
 
     /// `quantiles=0.5,0.99`: each in [0, 1], at most 20.
-    static func quantiles(_ text: String?, defaults: [Double]) throws(ParameterError) -> [Double] {
+    package static func quantiles(_ text: String?, defaults: [Double]) throws(ParameterError) -> [Double] {
         guard let text, !text.isEmpty else { return defaults }
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count <= 20 else { throw ParameterError("at most 20 'quantiles' may be asked at once") }
@@ -33,18 +32,8 @@ enum MetricsParameters {
         return quantiles
     }
 
-    /// Whether the answer should be CSV: `format=csv`, or an Accept header asking for text/csv.
-    static func wantsCSV(_ request: Request, _ parameters: QueryParameters) throws(ParameterError) -> Bool {
-        switch parameters["format"]?.lowercased() {
-        case "csv": return true
-        case "json": return false
-        case nil, "": return request.headers[.accept]?.contains("text/csv") == true
-        case let other?: throw ParameterError("unsupported 'format': '\(other ?? "")' (use json or csv)")
-        }
-    }
-
     /// A millisecond count (Jaeger's metrics and dependencies parameters), or `defaultMillis`.
-    static func millis(_ parameters: QueryParameters, _ name: String, default defaultMillis: UInt64, positive: Bool = false) throws(ParameterError) -> UInt64 {
+    package static func millis(_ parameters: QueryParameters, _ name: String, default defaultMillis: UInt64, positive: Bool = false) throws(ParameterError) -> UInt64 {
         guard let text = parameters[name], !text.isEmpty else { return defaultMillis }
         guard let value = UInt64(text), !positive || value > 0 else {
             throw ParameterError("unable to parse param '\(name)': '\(text)' is not a \(positive ? "positive " : "")whole number of milliseconds")
@@ -53,4 +42,3 @@ enum MetricsParameters {
     }
 }
 
-import Foundation

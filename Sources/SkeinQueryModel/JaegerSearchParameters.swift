@@ -1,13 +1,13 @@
 import Foundation
-import SkeinCore
+package import SkeinCore
 
 /// Reads `/api/traces` parameters (jaeger-api.md §3) with Jaeger's defaults and error messages.
-enum JaegerSearchParameters {
-    static let defaultLimit = 100
-    static let defaultLookbackNanos: UInt64 = 48 * 3_600 * 1_000_000_000
+package enum JaegerSearchParameters {
+    package static let defaultLimit = 100
+    package static let defaultLookbackNanos: UInt64 = 48 * 3_600 * 1_000_000_000
 
     /// The trace IDs of `traceID=…` parameters; empty when there are none.
-    static func traceIDs(_ parameters: QueryParameters) throws(ParameterError) -> [TraceID] {
+    package static func traceIDs(_ parameters: QueryParameters) throws(ParameterError) -> [TraceID] {
         try parameters.all("traceID").map { text throws(ParameterError) in
             guard let id = TraceID(hex: text) else { throw ParameterError("unable to parse param 'traceID': '\(text)' is not a hex trace ID of 1 to 32 characters") }
             return id
@@ -15,7 +15,7 @@ enum JaegerSearchParameters {
     }
 
     /// The search; unlike Jaeger, `service` may be left out to search every service.
-    static func query(_ parameters: QueryParameters, now: UInt64) throws(ParameterError) -> TraceQuery {
+    package static func query(_ parameters: QueryParameters, now: UInt64) throws(ParameterError) -> TraceQuery {
         let service = parameters["service"].flatMap { $0.isEmpty ? nil : $0 }
         let end = try micros("end", parameters) ?? now
         let start = try micros("start", parameters) ?? (end > defaultLookbackNanos ? end - defaultLookbackNanos : 0)
@@ -43,7 +43,7 @@ enum JaegerSearchParameters {
     }
 
     /// µs since the epoch → ns; nil when absent.
-    static func micros(_ name: String, _ parameters: QueryParameters) throws(ParameterError) -> UInt64? {
+    package static func micros(_ name: String, _ parameters: QueryParameters) throws(ParameterError) -> UInt64? {
         guard let text = parameters[name], !text.isEmpty else { return nil }
         guard let value = UInt64(text), value <= UInt64.max / 1_000 else {
             throw ParameterError("unable to parse param '\(name)': '\(text)' is not microseconds since the epoch")
@@ -51,7 +51,7 @@ enum JaegerSearchParameters {
         return value * 1_000
     }
 
-    static func duration(_ name: String, _ parameters: QueryParameters) throws(ParameterError) -> Int64? {
+    package static func duration(_ name: String, _ parameters: QueryParameters) throws(ParameterError) -> Int64? {
         guard let text = parameters[name], !text.isEmpty else { return nil }
         guard let nanos = GoDuration.parseNanos(text) else {
             throw ParameterError("unable to parse param '\(name)': time: invalid duration \"\(text)\" (use units ns, us, ms, s, m, h, e.g. 100ms)")
@@ -60,7 +60,7 @@ enum JaegerSearchParameters {
     }
 
     /// `tags` (JSON maps, repeatable, merged) and `tag` (`key:value`, repeatable).
-    static func tags(_ parameters: QueryParameters) throws(ParameterError) -> [(key: String, value: String)] {
+    package static func tags(_ parameters: QueryParameters) throws(ParameterError) -> [(key: String, value: String)] {
         var tags: [(key: String, value: String)] = []
         for text in parameters.all("tags") where !text.isEmpty {
             let json: JSONValue
