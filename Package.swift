@@ -223,7 +223,7 @@ let package = Package(
         // The properties the fuzz targets check, shared with the test that replays Fuzz/corpus.
         .target(
             name: "SkeinFuzzChecks",
-            dependencies: ["SkeinCore", "SkeinOTLP", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["SkeinCore", "SkeinOTLP", "SkeinQueryModel", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Fuzz/Sources/SkeinFuzzChecks",
             swiftSettings: strictSettings
         ),
@@ -296,7 +296,7 @@ let package = Package(
 // libFuzzer targets, built only by `make fuzz` (SKEIN_FUZZ=1 with --sanitize=fuzzer): libFuzzer
 // supplies their `main`, so an ordinary build could not link them.
 if Context.environment["SKEIN_FUZZ"] != nil {
-    package.targets += ["fuzz-otlp-protobuf", "fuzz-otlp-json", "fuzz-gzip"].map { name in
+    package.targets += ["fuzz-otlp-protobuf", "fuzz-otlp-json", "fuzz-gzip", "fuzz-query-parameters"].map { name in
         .executableTarget(name: name, dependencies: ["SkeinFuzzChecks"], path: "Fuzz/Sources/\(name)")
     }
 }

@@ -36,6 +36,12 @@ import Testing
         for input in inputs { FuzzChecks.gzip(input.bytes) }
     }
 
+    @Test func queryParameterCorpusHoldsTheProperties() throws {
+        let inputs = try Self.inputs("query-parameters")
+        #expect(inputs.count >= 6)
+        for input in inputs { FuzzChecks.queryString(input.bytes) }
+    }
+
     @Test func protobufSeedsAreValidRequests() throws {
         let seeds = Dictionary(uniqueKeysWithValues: try Self.inputs("otlp-protobuf").map { ($0.name, $0.bytes) })
         let expected = ["seed-one-span": (1, 0), "seed-trace": (2, 0), "seed-two-scopes": (3, 0), "seed-bad-ids": (1, 1)]

@@ -1,6 +1,7 @@
 import OTLPProto
 import SkeinCore
 import SkeinOTLP
+import SkeinQueryModel
 import SwiftProtobuf
 
 /// What must hold for any input to the decoders, checked by the libFuzzer targets (`make fuzz`)
@@ -39,6 +40,32 @@ package enum FuzzChecks {
         let sample = Array(bytes.prefix(64 << 10))
         let roundTrip = try? Gzip.decompress(Gzip.compress(sample), limit: sample.count + 1)
         precondition(roundTrip == sample, "gzip did not round-trip \(sample.count) bytes")
+    }
+
+    /// The query parameter parsers (Jaeger's search, trace IDs, metrics windows and their
+    /// parameters, the search limits): any query string is read or refused with a message, and
+    /// what is accepted is coherent.
+    package static func queryString(_ bytes: [UInt8]) {
+        let parameters = QueryParameters(String(decoding: bytes, as: UTF8.self))
+        let now: UInt64 = 1_767_225_600_000_000_000
+        if let query = try? JaegerSearchParameters.query(parameters, now: now) {
+            precondition(query.startMinNanos <= query.startMaxNanos, "a search from \(query.startMinNanos) to \(query.startMaxNanos)")
+            precondition(query.limit > 0, "a search with limit \(query.limit)")
+            if let low = query.minDurationNanos, let high = query.maxDurationNanos {
+                precondition(low <= high, "a search for durations from \(low) to \(high)")
+            }
+            _ = try? SearchLimits(maxLimit: 1_500, maxRangeNanos: 3_600_000_000_000).check(query)
+        }
+        _ = try? JaegerSearchParameters.traceIDs(parameters)
+        if let window = try? MetricsWindow(parameters, nowNanos: now) {
+            precondition(window.startMinute < window.endMinute, "a window from minute \(window.startMinute) to \(window.endMinute)")
+            precondition(window.stepSeconds > 0 && window.stepSeconds % 60 == 0, "a step of \(window.stepSeconds) s")
+        }
+        _ = try? MetricsParameters.kinds(parameters, defaults: [.server])
+        if let quantiles = try? MetricsParameters.quantiles(parameters["quantiles"], defaults: [0.99]) {
+            precondition(quantiles.allSatisfy { $0 >= 0 && $0 <= 1 }, "quantiles \(quantiles)")
+        }
+        _ = try? MetricsParameters.millis(parameters, "lookback", default: 0)
     }
 
     private static func storedSpansReadBack(_ batch: SpanBatch) {
