@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // SHA-256 for redaction's hash rules; 4.5.2 is the version the other packages already resolve.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -59,6 +61,14 @@ let package = Package(
                 "SkeinCore", "OTLPProto", "CZlib",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // Redaction rules (drop, hash, mask) behind SkeinOTLP's AttributeRedactor, so the fuzz
+        // targets build without regexes or digests.
+        .target(
+            name: "SkeinRedaction",
+            dependencies: ["SkeinCore", "SkeinOTLP", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
 
@@ -124,7 +134,7 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
-                "SkeinSampling", "SkeinTail", "SkeinAlerts",
+                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinOTLP", "SkeinRedaction",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -167,7 +177,7 @@ let package = Package(
         // The storage write path against raw span puts, in one run (BENCHMARKS.md).
         .executableTarget(
             name: "skein-bench-storage",
-            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore", "SkeinRollups"],
+            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore", "SkeinRollups", "SkeinRedaction"],
             path: "loadtest/Sources/skein-bench-storage",
             swiftSettings: strictSettings
         ),
@@ -219,6 +229,11 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .testTarget(
+            name: "SkeinRedactionTests",
+            dependencies: ["SkeinRedaction", "SkeinOTLP", "SkeinCore", "OTLPProto", "SkeinTesting",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .testTarget(name: "SkeinStorageTests", dependencies: ["SkeinStorage", "SkeinCore", "SkeinTesting"]),
         .testTarget(name: "SkeinTailTests", dependencies: ["SkeinTail", "SkeinCore", "SkeinTesting"]),
         .testTarget(
@@ -242,7 +257,7 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts",
+                "SkeinSampling", "SkeinAlerts", "SkeinRedaction",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

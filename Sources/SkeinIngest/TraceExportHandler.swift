@@ -20,13 +20,16 @@ package struct TraceExportHandler: Sendable {
     private let retryAfterSeconds: Int
     /// Which attributes get index entries.
     private let indexPolicy: AttributeIndexPolicy
+    /// Redaction and span limits, applied while decoding so no later stage sees the raw values.
+    private let rewrite: IngestRewrite
 
     package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1,
-                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), logger: Logger) {
+                 indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), rewrite: IngestRewrite = .none, logger: Logger) {
         self.consumer = consumer
         self.limiter = limiter
         self.retryAfterSeconds = retryAfterSeconds
         self.indexPolicy = indexPolicy
+        self.rewrite = rewrite
         self.logger = logger
     }
 
@@ -62,7 +65,7 @@ package struct TraceExportHandler: Sendable {
         switch encoding {
         case .protobuf:
             do {
-                return try ValidatedExport(protobuf: body, tenant: tenant, indexPolicy: indexPolicy)
+                return try ValidatedExport(protobuf: body, tenant: tenant, indexPolicy: indexPolicy, rewrite: rewrite)
             } catch {
                 throw .undecodable(error.message)
             }
@@ -74,7 +77,7 @@ package struct TraceExportHandler: Sendable {
                 throw .undecodable(error.message)
             }
             do {
-                return try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy)
+                return try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy, rewrite: rewrite)
             } catch let error as OTLPDecodingError {
                 throw .undecodable(error.message)
             } catch {

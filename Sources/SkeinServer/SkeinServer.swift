@@ -5,6 +5,7 @@ import SkeinAlerts
 package import UnixSignals
 import SkeinCore
 import SkeinIngest
+package import SkeinOTLP
 import SkeinQuery
 import SkeinRollups
 package import SkeinSampling
@@ -17,6 +18,8 @@ import SkeinTail
 package final class SkeinServer: Sendable {
     private let group: ServiceGroup
     private let ports = ListeningPorts()
+    /// What redaction and the span limits changed, for /metrics and status pages.
+    package let redactionCounters: RedactionCounters
 
     /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
     /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
@@ -24,6 +27,8 @@ package final class SkeinServer: Sendable {
                  samplingClock: any SamplingClock = SystemSamplingClock()) throws {
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
+        let redactionCounters = RedactionCounters()
+        self.redactionCounters = redactionCounters
         // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store → live tail.
         let tail = SpanTailHub(maxSubscribers: configuration.query.maxTailSubscribers)
         let sampling = try SamplingWiring(configuration: configuration.sampling, next: TailStage(next: store, hub: tail), store: store,
@@ -31,7 +36,10 @@ package final class SkeinServer: Sendable {
         let rollups = RollupStage(next: sampling.consumer, dependencies: DependencyTracker(now: WallClock.nowNanos))
         let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
-                                         indexPolicy: configuration.storage.indexPolicy, logger: logger)
+                                         indexPolicy: configuration.storage.indexPolicy,
+                                         rewrite: IngestRewrite(redactor: configuration.redaction.isEmpty ? nil : configuration.redaction,
+                                                                limits: configuration.ingest.limits, counters: redactionCounters),
+                                         logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts
         let externalURL = alerts.externalURL.isEmpty ? "http://\(configuration.query.host):\(configuration.query.port)" : alerts.externalURL
