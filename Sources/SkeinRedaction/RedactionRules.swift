@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SkeinCore
 package import SkeinOTLP
 
@@ -16,12 +17,12 @@ package struct RedactionRules: AttributeRedactor, Equatable {
     /// Whether any rule selects keys by pattern (otherwise the exact map answers alone).
     private let hasKeyPatterns: Bool
 
-    /// Patterns are Swift regular expressions (the syntax of `Regex(_:)`: PCRE/ICU-like).
+    /// Patterns are ICU regular expressions (NSRegularExpression): the Swift `Regex` took 13 µs
+    /// a span more for one e-mail mask in skein-bench-storage --rewrite-compare (BENCHMARKS.md).
     private struct Compiled: @unchecked Sendable {
-        // Regex holds no mutable state once built; @unchecked because its output type
-        // (AnyRegexOutput) is not declared Sendable.
-        var keyPattern: Regex<AnyRegexOutput>?
-        var valuePattern: Regex<AnyRegexOutput>?
+        // NSRegularExpression is immutable and documented as safe to use from several threads.
+        var keyPattern: NSRegularExpression?
+        var valuePattern: NSRegularExpression?
     }
 
     /// No rules: keeps everything.
@@ -87,18 +88,20 @@ package struct RedactionRules: AttributeRedactor, Equatable {
         case .hash: return "sha256:" + Hex.string(bytes: SHA256.hash(data: Array((hashSalt + text).utf8)))
         case .mask:
             guard let pattern = compiled[rule].valuePattern else { return rules[rule].replacement }
+            let range = NSRange(text.startIndex..., in: text)
             // Looking first keeps the common case (no match) free of the replacing copy.
-            guard text.contains(pattern) else { return nil }
-            return text.replacing(pattern, with: rules[rule].replacement)
+            guard pattern.firstMatch(in: text, range: range) != nil else { return nil }
+            return pattern.stringByReplacingMatches(in: text, range: range,
+                                                    withTemplate: NSRegularExpression.escapedTemplate(for: rules[rule].replacement))
         }
     }
 
     // MARK: helpers
 
-    private static func compile(_ pattern: String, index: Int, field: String) throws(RedactionRuleError) -> Regex<AnyRegexOutput> {
+    private static func compile(_ pattern: String, index: Int, field: String) throws(RedactionRuleError) -> NSRegularExpression {
         guard !pattern.isEmpty else { throw RedactionRuleError(index: index, field: field, reason: "must not be empty") }
         do {
-            return try Regex(pattern)
+            return try NSRegularExpression(pattern: pattern)
         } catch {
             throw RedactionRuleError(index: index, field: field, reason: "is not a valid regular expression ('\(pattern)': \(error))")
         }
@@ -107,7 +110,9 @@ package struct RedactionRules: AttributeRedactor, Equatable {
     private static func selects(_ rule: RedactionRule, _ compiled: Compiled, key: String) -> Bool {
         switch rule.selector {
         case .key(let name): return name == key
-        case .keyPattern: return compiled.keyPattern.map { key.contains($0) } ?? false
+        case .keyPattern:
+            guard let pattern = compiled.keyPattern else { return false }
+            return pattern.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil
         }
     }
 }
