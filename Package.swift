@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // SHA-256 for redaction's hash rules; 4.5.2 is the version the other packages already resolve.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C libraries from Debian packages (librocksdb-dev, zlib1g-dev).
@@ -63,6 +65,14 @@ let package = Package(
                 "SkeinCore", "OTLPProto", "CZlib",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // Redaction rules (drop, hash, mask) behind SkeinOTLP's AttributeRedactor, so the fuzz
+        // targets build without regexes or digests.
+        .target(
+            name: "SkeinRedaction",
+            dependencies: ["SkeinCore", "SkeinOTLP", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
 
@@ -158,7 +168,7 @@ let package = Package(
             name: "SkeinServer",
             dependencies: [
                 "SkeinCore", "SkeinStorage", "SkeinIngest", "SkeinQuery", "SkeinRollups",
-                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinTelemetry", "SkeinTLS",
+                "SkeinSampling", "SkeinTail", "SkeinAlerts", "SkeinTelemetry", "SkeinTLS", "SkeinOTLP", "SkeinRedaction",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,7 +212,7 @@ let package = Package(
         // The storage write path against raw span puts, in one run (BENCHMARKS.md).
         .executableTarget(
             name: "skein-bench-storage",
-            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore", "SkeinRollups"],
+            dependencies: ["SkeinLoadGen", "SkeinStorage", "SkeinOTLP", "SkeinCore", "SkeinRollups", "SkeinRedaction"],
             path: "loadtest/Sources/skein-bench-storage",
             swiftSettings: strictSettings
         ),
@@ -254,6 +264,11 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .testTarget(
+            name: "SkeinRedactionTests",
+            dependencies: ["SkeinRedaction", "SkeinOTLP", "SkeinCore", "OTLPProto", "SkeinTesting",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .testTarget(name: "SkeinStorageTests", dependencies: ["SkeinStorage", "SkeinCore", "SkeinTesting"]),
         .testTarget(name: "SkeinTailTests", dependencies: ["SkeinTail", "SkeinCore", "SkeinTesting"]),
         .testTarget(
@@ -279,7 +294,7 @@ let package = Package(
             name: "SkeinServerTests",
             dependencies: [
                 "SkeinServer", "SkeinOTLP", "OTLPProto", "OTLPGRPC", "SkeinTesting", "SkeinIngest",
-                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinQueryModel", "SkeinStorage", "SkeinTLS",
+                "SkeinSampling", "SkeinAlerts", "SkeinQuery", "SkeinQueryModel", "SkeinStorage", "SkeinTLS", "SkeinRedaction",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

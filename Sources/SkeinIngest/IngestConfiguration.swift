@@ -1,3 +1,5 @@
+package import SkeinOTLP
+
 /// Settings shared by both OTLP receivers (section `otlp` of the configuration file).
 package struct IngestConfiguration: Sendable, Equatable {
     /// Bytes of request bodies (after decompression) being decoded or written at once
@@ -6,9 +8,12 @@ package struct IngestConfiguration: Sendable, Equatable {
     package var maxInFlightBytes: Int
     /// The retry delay those refusals suggest (`otlp.retry_after_seconds`). Default 1.
     package var retryAfterSeconds: Int
+    /// Per-span limits (`otlp.limits.*`); the defaults are the OpenTelemetry SDK's.
+    package var limits: SpanLimits
 
-    package init(maxInFlightBytes: Int = 256 << 20, retryAfterSeconds: Int = 1) {
+    package init(maxInFlightBytes: Int = 256 << 20, retryAfterSeconds: Int = 1, limits: SpanLimits = SpanLimits()) {
         self.maxInFlightBytes = maxInFlightBytes
         self.retryAfterSeconds = retryAfterSeconds
+        self.limits = limits
     }
 }

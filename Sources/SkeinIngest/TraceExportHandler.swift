@@ -24,18 +24,21 @@ package struct TraceExportHandler: Sendable {
     /// The ingest token and the tenant header.
     private let access: AccessPolicy
     private let metrics: IngestMetrics
+    /// Redaction and span limits, applied while decoding so no later stage sees the raw values.
+    private let rewrite: IngestRewrite
 
     /// `telemetry` receives the ingest metrics; without one they go to a registry of their own
     /// that nothing reads.
     package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1,
                  indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), access: AccessPolicy = AccessPolicy(),
-                 telemetry: Telemetry = Telemetry(), logger: Logger) {
+                 rewrite: IngestRewrite = .none, telemetry: Telemetry = Telemetry(), logger: Logger) {
         self.consumer = consumer
         self.access = access
         self.limiter = limiter
         self.retryAfterSeconds = retryAfterSeconds
         self.indexPolicy = indexPolicy
         self.metrics = IngestMetrics(telemetry: telemetry)
+        self.rewrite = rewrite
         self.logger = logger
     }
 
@@ -107,7 +110,7 @@ package struct TraceExportHandler: Sendable {
         switch encoding {
         case .protobuf:
             do {
-                return try ValidatedExport(protobuf: body, tenant: tenant, indexPolicy: indexPolicy)
+                return try ValidatedExport(protobuf: body, tenant: tenant, indexPolicy: indexPolicy, rewrite: rewrite)
             } catch {
                 throw .undecodable(error.message)
             }
@@ -119,7 +122,7 @@ package struct TraceExportHandler: Sendable {
                 throw .undecodable(error.message)
             }
             do {
-                return try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy)
+                return try ValidatedExport(request: request, tenant: tenant, indexPolicy: indexPolicy, rewrite: rewrite)
             } catch let error as OTLPDecodingError {
                 throw .undecodable(error.message)
             } catch {

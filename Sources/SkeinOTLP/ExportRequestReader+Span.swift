@@ -12,6 +12,10 @@ extension ExportRequestReader {
         var statusCode: UInt64 = 0
         var attributes: [(key: String, value: AttributeValueText)] = []
         var peers = PeerCandidates()
+        // Whether redaction or a limit changed anything, so the stored bytes must be rewritten.
+        var changed = false
+        var ownAttributes = 0, events = 0, links = 0
+        let limits = rewrite.limits
         while !cursor.isAtEnd {
             let (field, wireType) = try cursor.tag()
             switch field {
@@ -30,17 +34,34 @@ extension ExportRequestReader {
             case 8: try ProtobufCursor.expect(wireType, 1, field: field); end = try cursor.fixed64()
             case 9:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                if let attribute = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: true) {
+                if let read = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: true) {
+                    let outcome = applyingRules(to: read)
+                    changed = changed || outcome.changed
+                    guard let attribute = outcome.attribute else { continue }
+                    ownAttributes += 1
+                    guard ownAttributes <= limits.maxAttributesPerSpan else {
+                        counts.attributesOverLimit += 1
+                        changed = true
+                        continue
+                    }
                     peers.offer(attribute)
                     attributes.append(attribute)
                 }
             case 10, 12, 14: try ProtobufCursor.expect(wireType, 0, field: field); _ = try cursor.varint()
             case 11:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                try readEvent(&cursor, cursor.delimited(), into: &attributes)
+                events += 1
+                let overLimit = events > limits.maxEventsPerSpan
+                if overLimit { counts.eventsOverLimit += 1 }
+                let eventChanged = try readEvent(&cursor, cursor.delimited(), into: &attributes, overLimit: overLimit)
+                changed = changed || overLimit || eventChanged
             case 13:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                try readLink(&cursor, cursor.delimited())
+                links += 1
+                let overLimit = links > limits.maxLinksPerSpan
+                if overLimit { counts.linksOverLimit += 1 }
+                let linkChanged = try readLink(&cursor, cursor.delimited(), overLimit: overLimit)
+                changed = changed || overLimit || linkChanged
             case 15:
                 try ProtobufCursor.expect(wireType, 2, field: field)
                 if let code = try readStatus(&cursor, cursor.delimited()) { statusCode = code }
@@ -63,7 +84,14 @@ extension ExportRequestReader {
         }
         // An all-zero parent is how some producers write "no parent": stored as none.
         let parentIsZero = !parent.isEmpty && parent.allSatisfy { $0 == 0 }
-        let encoded = parentIsZero ? try Self.removingField(4, from: cursor.slice(range)) : Array(cursor.slice(range))
+        var encoded = parentIsZero ? try Self.removingField(4, from: cursor.slice(range)) : Array(cursor.slice(range))
+        if changed {
+            do {
+                encoded = try rewrittenSpan(encoded)
+            } catch {
+                throw ProtobufCursor.Malformed(reason: "cannot re-encode the span after redaction and limits: \(error)")
+            }
+        }
         let spanKind = SpanKind(otlp: Int32(truncatingIfNeeded: kind))
         return BatchSpan(
             traceID: validTrace, spanID: validSpan, name: name, kind: spanKind, startNanos: start, endNanos: end,
@@ -160,10 +188,13 @@ extension ExportRequestReader {
         }
     }
 
-    /// An event; its attributes are indexed with the span's.
-    private func readEvent(_ outer: inout ProtobufCursor, _ range: Range<Int>,
-                           into attributes: inout [(key: String, value: AttributeValueText)]) throws(ProtobufCursor.Malformed) {
+    /// An event; its attributes are indexed with the span's. An event over the limit is only
+    /// checked (it will be dropped). True when redaction or the attribute limit changed it.
+    private mutating func readEvent(_ outer: inout ProtobufCursor, _ range: Range<Int>,
+                                    into indexed: inout [(key: String, value: AttributeValueText)],
+                                    overLimit: Bool) throws(ProtobufCursor.Malformed) -> Bool {
         var cursor = ProtobufCursor(outer.bytes, range)
+        var changed = false, count = 0
         while !cursor.isAtEnd {
             let (field, wireType) = try cursor.tag()
             switch field {
@@ -173,15 +204,31 @@ extension ExportRequestReader {
                 try cursor.validateString(cursor.delimited())
             case 3:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                if let attribute = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: true) { attributes.append(attribute) }
+                guard let read = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: !overLimit) else { continue }
+                let outcome = applyingRules(to: read)
+                changed = changed || outcome.changed
+                guard let attribute = outcome.attribute else { continue }
+                count += 1
+                guard count <= rewrite.limits.maxAttributesPerSpan else {
+                    counts.attributesOverLimit += 1
+                    changed = true
+                    continue
+                }
+                indexed.append(attribute)
             case 4: try ProtobufCursor.expect(wireType, 0, field: field); _ = try cursor.varint()
             default: try cursor.skip(wireType)
             }
         }
+        return changed
     }
 
-    private func readLink(_ outer: inout ProtobufCursor, _ range: Range<Int>) throws(ProtobufCursor.Malformed) {
+    /// A link; its attributes are not indexed, but redaction and the limits apply to them.
+    /// True when either changed it.
+    private mutating func readLink(_ outer: inout ProtobufCursor, _ range: Range<Int>, overLimit: Bool) throws(ProtobufCursor.Malformed) -> Bool {
         var cursor = ProtobufCursor(outer.bytes, range)
+        // Keys and values are only made into text when something may act on them.
+        let wantText = !overLimit && (rewrite.redactor != nil || rewrite.limits.maxAttributeValueLength != .max)
+        var changed = false, count = 0
         while !cursor.isAtEnd {
             let (field, wireType) = try cursor.tag()
             switch field {
@@ -191,12 +238,23 @@ extension ExportRequestReader {
                 try cursor.validateString(cursor.delimited())
             case 4:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                _ = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: false)
+                let read = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: wantText)
+                if let read {
+                    let outcome = applyingRules(to: read)
+                    changed = changed || outcome.changed
+                    if outcome.attribute == nil { continue }
+                }
+                count += 1
+                if count > rewrite.limits.maxAttributesPerSpan {
+                    if !overLimit { counts.attributesOverLimit += 1 }
+                    changed = true
+                }
             case 5: try ProtobufCursor.expect(wireType, 0, field: field); _ = try cursor.varint()
             case 6: try ProtobufCursor.expect(wireType, 5, field: field); try cursor.skip(5)
             default: try cursor.skip(wireType)
             }
         }
+        return changed
     }
 
     /// The status code, when this status message sets one.

@@ -12,15 +12,25 @@ package import SkeinCore
 /// answers as decoding with the generated types.
 struct ExportRequestReader {
     let indexPolicy: AttributeIndexPolicy
+    /// Redaction and limits (ExportRequestReader+Rewrite.swift).
+    let rewrite: IngestRewrite
     private(set) var groups: [ResourceGroup] = []
     private(set) var rejected = 0
     private(set) var problems: [ValidatedExport.Problem: Int] = [:]
+    /// What redaction and the limits changed in this request, added to the counters if it is accepted.
+    var counts = RedactionCounters.Snapshot()
+    /// The redaction rule of each key seen so far in this request (-1: none).
+    var ruleByKey: [String: Int] = [:]
+    private var spansSeen = 0
 
     /// Deepest nesting of arrays and maps inside an attribute value (swift-protobuf refuses
     /// messages nested more than 100 deep; this keeps well inside that).
     static let maxValueDepth = 24
 
-    init(indexPolicy: AttributeIndexPolicy) { self.indexPolicy = indexPolicy }
+    init(indexPolicy: AttributeIndexPolicy, rewrite: IngestRewrite = .none) {
+        self.indexPolicy = indexPolicy
+        self.rewrite = rewrite
+    }
 
     mutating func read(_ bytes: UnsafeRawBufferPointer) throws(OTLPDecodingError) {
         var cursor = ProtobufCursor(bytes, 0..<bytes.count)
@@ -61,7 +71,14 @@ struct ExportRequestReader {
             switch field {
             case 1:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                try readResource(&cursor, cursor.delimited(), into: &resourceAttributes)
+                let resourceRange = try cursor.delimited()
+                if try readResource(&cursor, resourceRange, into: &resourceAttributes) {
+                    let rewritten = try rewrittenResource(cursor.slice(resourceRange))
+                    resourceFields.append(0x0A)
+                    Varint.append(UInt64(rewritten.count), to: &resourceFields)
+                    resourceFields.append(contentsOf: rewritten)
+                    continue
+                }
             case 2:
                 try ProtobufCursor.expect(wireType, 2, field: field)
                 scopeRanges.append(try cursor.delimited())
@@ -103,6 +120,12 @@ struct ExportRequestReader {
             case 2:
                 try ProtobufCursor.expect(wireType, 2, field: field)
                 let spanRange = try cursor.delimited()
+                spansSeen += 1
+                if spansSeen > rewrite.limits.maxSpansPerRequest {
+                    rewrite.counters?.add({ var one = RedactionCounters.Snapshot(); one.requestsOverSpanLimit = 1; return one }())
+                    throw OTLPDecodingError("the request has more than \(rewrite.limits.maxSpansPerRequest) spans " +
+                                            "(otlp.limits.max_spans_per_request); send it in smaller batches")
+                }
                 do {
                     if let span = try readSpan(bytes, spanRange) { spans.append(span) }
                 } catch {
@@ -127,15 +150,21 @@ struct ExportRequestReader {
                                     resourceAttributes: resourceAttributes, spans: spans))
     }
 
-    private func readResource(_ outer: inout ProtobufCursor, _ range: Range<Int>,
-                              into attributes: inout [(key: String, value: AttributeValueText)]) throws(ProtobufCursor.Malformed) {
+    /// Collects the resource's attributes, redacted; true when redaction changed any.
+    private mutating func readResource(_ outer: inout ProtobufCursor, _ range: Range<Int>,
+                                       into attributes: inout [(key: String, value: AttributeValueText)]) throws(ProtobufCursor.Malformed) -> Bool {
         var cursor = ProtobufCursor(outer.bytes, range)
+        var changed = false
         while !cursor.isAtEnd {
             let (field, wireType) = try cursor.tag()
             switch field {
             case 1:
                 try ProtobufCursor.expect(wireType, 2, field: field)
-                if let attribute = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: true) { attributes.append(attribute) }
+                if let attribute = try readKeyValue(&cursor, cursor.delimited(), depth: 0, wantText: true) {
+                    let outcome = applyingRules(to: attribute, inResource: true)
+                    changed = changed || outcome.changed
+                    if let kept = outcome.attribute { attributes.append(kept) }
+                }
             case 2: try ProtobufCursor.expect(wireType, 0, field: field); _ = try cursor.varint()
             case 3:
                 try ProtobufCursor.expect(wireType, 2, field: field)
@@ -143,6 +172,7 @@ struct ExportRequestReader {
             default: try cursor.skip(wireType)
             }
         }
+        return changed
     }
 
     private func readScope(_ outer: inout ProtobufCursor, _ range: Range<Int>) throws(ProtobufCursor.Malformed) {

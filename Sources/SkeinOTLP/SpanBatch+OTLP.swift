@@ -18,11 +18,15 @@ extension ValidatedExport {
     /// Invalid spans are counted and left out; the rest of the request is kept. Envelopes
     /// without spans are dropped. A resource without `service.name` is indexed as
     /// `unknown_service`. Throws when the bytes are not a well-formed request.
-    package init(protobuf bytes: [UInt8], tenant: Tenant, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy())
-        throws(OTLPDecodingError) {
-        var reader = ExportRequestReader(indexPolicy: indexPolicy)
+    ///
+    /// `rewrite` redacts attributes and applies the span limits before anything is indexed or
+    /// stored; its counters are added to only when the request is accepted.
+    package init(protobuf bytes: [UInt8], tenant: Tenant, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(),
+                 rewrite: IngestRewrite = .none) throws(OTLPDecodingError) {
+        var reader = ExportRequestReader(indexPolicy: indexPolicy, rewrite: rewrite)
         let outcome = bytes.withUnsafeBytes { buffer in Result { () throws(OTLPDecodingError) in try reader.read(buffer) } }
         try outcome.get()
+        rewrite.counters?.add(reader.counts)
         self.batch = SpanBatch(tenant: tenant, groups: reader.groups)
         self.rejectedSpans = reader.rejected
         self.rejectionMessage = reader.problems.isEmpty ? "" :
@@ -32,8 +36,9 @@ extension ValidatedExport {
 
     /// The same for a request already decoded (OTLP/JSON): it is encoded and read as above, so
     /// both encodings go through one validation.
-    package init(request: ExportTraceRequest, tenant: Tenant, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy()) throws {
-        try self.init(protobuf: try request.serializedBytes(), tenant: tenant, indexPolicy: indexPolicy)
+    package init(request: ExportTraceRequest, tenant: Tenant, indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(),
+                 rewrite: IngestRewrite = .none) throws {
+        try self.init(protobuf: try request.serializedBytes(), tenant: tenant, indexPolicy: indexPolicy, rewrite: rewrite)
     }
 
     /// Attributes naming the service a client or producer span calls, most specific first.

@@ -2,9 +2,11 @@ package import Logging
 package import SkeinAlerts
 package import SkeinIngest
 package import SkeinQuery
+package import SkeinRedaction
 package import SkeinSampling
 package import SkeinStorage
 package import SkeinCore
+import SkeinOTLP
 
 /// All of Skein's settings, nesting each module's configuration. Built from the YAML file
 /// (`--config`) and the flags, whose names mirror the file's keys; every default lives in the
@@ -21,6 +23,8 @@ package struct SkeinConfiguration: Sendable, Equatable {
     package var ingestAccess = AccessPolicy()
     /// `query.auth.token` and the tenant header: who may read them.
     package var queryAccess = AccessPolicy()
+    /// `redaction.*`: attribute redaction at ingest (RedactionReader). Default: no rules.
+    package var redaction = RedactionRules()
     /// `rollups.flush_interval`, `--rollups-flush-interval`: how often rollups gathered in memory
     /// are written (a kill -9 loses at most this much of them). Default 10 s.
     package var rollupFlushIntervalNanos: UInt64 = 10_000_000_000
@@ -32,7 +36,8 @@ package struct SkeinConfiguration: Sendable, Equatable {
     /// The sections a file may hold.
     static let sections: Set<String> = ["storage", "storage.index", "otlp", "otlp.grpc", "otlp.http", "otlp.http.cors", "query",
                                         "otlp.grpc.tls", "otlp.http.tls", "query.tls", "log", "rollups", "otlp.auth", "query.auth", "tenancy",
-                                        "sampling", "sampling.head", "sampling.tail", "alerts", "alerts.webhook"]
+                                        "sampling", "sampling.head", "sampling.tail", "alerts", "alerts.webhook",
+                                        "otlp.limits", "redaction"]
 
     /// Every setting's dotted key.
     package static let keys: Set<String> = [
@@ -51,10 +56,12 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "otlp.auth.token", "query.auth.token", "tenancy.enabled", "tenancy.header",
         "otlp.grpc.tls.cert_file", "otlp.grpc.tls.key_file", "otlp.http.tls.cert_file", "otlp.http.tls.key_file",
         "query.tls.cert_file", "query.tls.key_file",
+        "otlp.limits.max_attributes_per_span", "otlp.limits.max_attribute_value_length", "otlp.limits.max_events_per_span",
+        "otlp.limits.max_links_per_span", "otlp.limits.max_spans_per_request", "redaction.rules", "redaction.hash_salt",
     ]
 
     /// Keys whose whole YAML subtree is kept (`ConfigurationValue.tree`) for their typed reader.
-    static let structuredKeys: Set<String> = ["sampling.head.service_rates", "sampling.tail.policies", "alerts.rules"]
+    static let structuredKeys: Set<String> = ["sampling.head.service_rates", "sampling.tail.policies", "alerts.rules", "redaction.rules"]
 
     /// Types and validates every setting; the first problem is thrown naming its key.
     package init(settings: ConfigurationSettings) throws(ConfigurationError) {
@@ -86,6 +93,8 @@ package struct SkeinConfiguration: Sendable, Equatable {
         otlpGRPC.tls = try reader.tlsFiles("otlp.grpc")
         otlpHTTP.tls = try reader.tlsFiles("otlp.http")
         query.tls = try reader.tlsFiles("query")
+        ingest.limits = try SpanLimits(reading: reader)
+        redaction = try RedactionReader.rules(reader)
 
         if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }
         if let ui = try reader.string("query.ui_dir") { query.uiDirectory = ui }

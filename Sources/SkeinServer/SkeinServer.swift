@@ -5,6 +5,7 @@ import SkeinAlerts
 package import UnixSignals
 import SkeinCore
 import SkeinIngest
+package import SkeinOTLP
 import SkeinQuery
 import SkeinRollups
 package import SkeinSampling
@@ -21,6 +22,8 @@ package final class SkeinServer: Sendable {
     private let ports = ListeningPorts()
     /// This server's metrics, served at `GET /metrics` on the query port.
     package let telemetry = Telemetry()
+    /// What redaction and the span limits changed, for /metrics and status pages.
+    package let redactionCounters: RedactionCounters
 
     /// Opens the store (failing fast if it cannot) and builds every service; nothing listens yet.
     /// `samplingClock` decides when held traces come due (tests pass a `ManualClock`).
@@ -32,6 +35,8 @@ package final class SkeinServer: Sendable {
         let queryTLS = try TLSIdentity.load(configuration.query.tls, section: "query")
         let store = try SpanStore(configuration: configuration.storage)
         let limiter = InFlightLimiter(limitBytes: configuration.ingest.maxInFlightBytes)
+        let redactionCounters = RedactionCounters()
+        self.redactionCounters = redactionCounters
         // Every accepted batch: rollups (all spans) → sampling (head, then tail) → store → live tail.
         let tail = SpanTailHub(maxSubscribers: configuration.query.maxTailSubscribers)
         let telemetry = self.telemetry
@@ -42,6 +47,8 @@ package final class SkeinServer: Sendable {
         let handler = TraceExportHandler(consumer: rollups, limiter: limiter,
                                          retryAfterSeconds: configuration.ingest.retryAfterSeconds,
                                          indexPolicy: configuration.storage.indexPolicy, access: configuration.ingestAccess,
+                                         rewrite: IngestRewrite(redactor: configuration.redaction.isEmpty ? nil : configuration.redaction,
+                                                                limits: configuration.ingest.limits, counters: redactionCounters),
                                          telemetry: telemetry, logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts

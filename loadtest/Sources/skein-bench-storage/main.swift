@@ -9,10 +9,15 @@
 // disk per span.
 //
 //   skein-bench-storage [--spans N] [--batch 200] [--writers 4] [--rounds 3] [--dir /tmp/skein-bench]
+//   skein-bench-storage --rewrite-compare [--spans N] [--rounds 5]
+//
+// --rewrite-compare times only decode+validate, in alternating rounds, without any rewrite,
+// with the default span limits, and with the limits and a typical redaction rule set, then exits.
 import Foundation
 import SkeinCore
 import SkeinLoadGen
 import SkeinOTLP
+import SkeinRedaction
 import SkeinRollups
 import SkeinStorage
 import Synchronization
@@ -43,6 +48,40 @@ while spans < totalSpans {
     bodies.append(instance.body)
     spans += template.spanCount
     receivedBytes += instance.body.count
+}
+if CommandLine.arguments.contains("--rewrite-compare") {
+    // A realistic rule set for these shapes: a mask scanning every url.full (none match), a
+    // hash of every resource's service.instance.id (every envelope rewritten), a drop of
+    // messaging.message.id (those spans rewritten) and a key pattern tried on every distinct key.
+    let rules = try RedactionRules(rules: [
+        RedactionRule(selector: .key("url.full"), action: .mask, pattern: #"[^@\s]+@[^@\s]+"#),
+        RedactionRule(selector: .key("service.instance.id"), action: .hash),
+        RedactionRule(selector: .key("messaging.message.id"), action: .drop),
+        RedactionRule(selector: .keyPattern(#"^enduser\."#), action: .hash),
+    ], hashSalt: "bench")
+    let variants: [(String, IngestRewrite)] = [
+        ("no rewrite", .none), ("default span limits", IngestRewrite(limits: SpanLimits())),
+        ("limits + 4 redaction rules", IngestRewrite(redactor: rules, limits: SpanLimits(), counters: RedactionCounters())),
+        ("limits + the mask rule alone", IngestRewrite(redactor: try RedactionRules(rules: [rules.rules[0]]), limits: SpanLimits())),
+        ("limits + the hash rule alone", IngestRewrite(redactor: try RedactionRules(rules: [rules.rules[1]]), limits: SpanLimits())),
+        ("limits + the key pattern alone", IngestRewrite(redactor: try RedactionRules(rules: [rules.rules[3]]), limits: SpanLimits())),
+    ]
+    var seconds = Array(repeating: [Double](), count: variants.count)
+    for _ in 0..<argument("--rounds", 5) {
+        for (index, variant) in variants.enumerated() {
+            let start = Date()
+            for body in bodies { _ = try ValidatedExport(protobuf: body, tenant: .single, rewrite: variant.1) }
+            seconds[index].append(Date().timeIntervalSince(start))
+        }
+    }
+    let counts = variants[2].1.counters!.snapshot
+    print("spans: \(spans) in \(bodies.count) requests; medians of \(seconds[0].count) alternating rounds")
+    for (index, variant) in variants.enumerated() {
+        let median = seconds[index].sorted()[seconds[index].count / 2]
+        print(String(format: "decode+validate, %@: %.2f µs/span (%.0f spans/s on one core)", variant.0, median * 1e6 / Double(spans), Double(spans) / median))
+    }
+    print("redaction per round: \(counts.attributesDropped / seconds[0].count) dropped, \(counts.valuesHashed / seconds[0].count) hashed, \(counts.valuesMasked / seconds[0].count) masked")
+    exit(0)
 }
 let decodeStart = Date()
 var batches: [SpanBatch] = []
