@@ -57,7 +57,7 @@ crash-test:
 
 FUZZ_SECONDS ?= 60
 
-## libFuzzer + AddressSanitizer on the protobuf reader, the OTLP/JSON decoder and gzip, FUZZ_SECONDS
+## libFuzzer + AddressSanitizer on the protobuf reader, the OTLP/JSON decoder, gzip and the query parameter parsers, FUZZ_SECONDS
 ## each from Fuzz/corpus (own build in .build-fuzz). A crash input lands in .build-fuzz/crashes/.
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)

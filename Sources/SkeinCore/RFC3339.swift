@@ -16,7 +16,10 @@ package enum RFC3339 {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         guard let date = formatter.date(from: whole), date.timeIntervalSince1970 >= 0 else { return nil }
-        return UInt64(date.timeIntervalSince1970) * 1_000_000_000 + fractionNanos
+        // Past the year 2554 nanoseconds no longer fit 64 bits (found by the query-parameter fuzzer).
+        let (nanos, overflow) = UInt64(date.timeIntervalSince1970).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow, nanos <= UInt64.max - fractionNanos else { return nil }
+        return nanos + fractionNanos
     }
 
     /// `2026-11-22T10:00:00Z`, to the second (UTC). Computed by hand (civil-from-days) rather
