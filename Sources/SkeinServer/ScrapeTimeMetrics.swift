@@ -1,5 +1,6 @@
 import Prometheus
 import SkeinIngest
+import SkeinOTLP
 import SkeinRollups
 import SkeinSampling
 import SkeinStorage
@@ -21,6 +22,9 @@ final class ScrapeTimeMetrics: Sendable {
     private let gauges: [Gauge: Prometheus.Gauge]
     private let counters: [SampledCount: MirroredCounter]
     private let liveTailDropped: MirroredCounter
+    private let redaction: RedactionCounters
+    /// Redaction and span-limit counts, mirrored from `RedactionCounters`.
+    private let redactionCounters: [(counter: MirroredCounter, total: @Sendable (RedactionCounters.Snapshot) -> Int)]
     /// `tracesKept` by policy and `earlyDecisions` by bound, made as names first appear.
     private let keyedCounters = Mutex<[String: MirroredCounter]>([:])
 
@@ -40,8 +44,24 @@ final class ScrapeTimeMetrics: Sendable {
         case received, forwarded, droppedHead, droppedTail, droppedLate, lateKept, tracesDropped, writeFailures
     }
 
-    init(telemetry: Telemetry, store: SpanStore, limiter: InFlightLimiter, rollups: RollupStage, sampling: SamplingStage?, hub: SpanTailHub) {
+    init(telemetry: Telemetry, store: SpanStore, limiter: InFlightLimiter, rollups: RollupStage, sampling: SamplingStage?, hub: SpanTailHub,
+         redaction: RedactionCounters) {
         self.telemetry = telemetry
+        self.redaction = redaction
+        let redacted = { (action: String) in
+            MirroredCounter(telemetry.counter("redaction", "attributes", help: "Attributes redaction rules changed before storage, by action: drop, hash, mask.",
+                                              labels: [("action", action)]))
+        }
+        let limited = { (what: String) in
+            MirroredCounter(telemetry.counter("ingest", "span_limit_hits", help: "What the span limits cut: attributes, events and links dropped, values truncated, requests refused for too many spans.",
+                                              labels: [("what", what)]))
+        }
+        redactionCounters = [
+            (redacted("drop"), { @Sendable in $0.attributesDropped }), (redacted("hash"), { @Sendable in $0.valuesHashed }), (redacted("mask"), { @Sendable in $0.valuesMasked }),
+            (limited("attributes"), { @Sendable in $0.attributesOverLimit }), (limited("values_truncated"), { @Sendable in $0.valuesTruncated }),
+            (limited("events"), { @Sendable in $0.eventsOverLimit }), (limited("links"), { @Sendable in $0.linksOverLimit }),
+            (limited("requests_over_span_limit"), { @Sendable in $0.requestsOverSpanLimit }),
+        ]
         self.store = store
         self.limiter = limiter
         self.rollups = rollups
@@ -96,6 +116,8 @@ final class ScrapeTimeMetrics: Sendable {
         gauges[.tailDecisions]?.set(Double(buffer?.cachedDecisions ?? 0))
         gauges[.liveTailSubscribers]?.set(Double(hub.subscriberCount))
         liveTailDropped.sync(to: hub.spansDropped)
+        let redacted = redaction.snapshot
+        for (counter, total) in redactionCounters { counter.sync(to: total(redacted)) }
         guard let snapshot = sampling?.counters.snapshot else { return }
         for (count, counter) in counters { counter.sync(to: Self.total(count, in: snapshot)) }
         // Label values come from the configuration (policy names) or a closed set (bounds).

@@ -71,7 +71,8 @@ package final class SkeinServer: Sendable {
             },
             rules: { tenant in AlertsJSON.rules(rulesOf(tenant)) })
         let ports = self.ports
-        let scrape = ScrapeTimeMetrics(telemetry: telemetry, store: store, limiter: limiter, rollups: rollups, sampling: sampling.stage, hub: tail)
+        let scrape = ScrapeTimeMetrics(telemetry: telemetry, store: store, limiter: limiter, rollups: rollups, sampling: sampling.stage, hub: tail,
+                                       redaction: redactionCounters)
         let readiness = Readiness(store: store, ports: ports)
         let grpcReceiver = OTLPGRPCReceiver(configuration: configuration.otlpGRPC, handler: handler, logger: logger, tls: grpcTLS) { port in
             await ports.set(\.otlpGRPC, port)

@@ -68,6 +68,10 @@ import Testing
             #expect(try await found(server, tag: "user.id:\(hash)") == 1)
             let counts = server.server.redactionCounters.snapshot
             #expect((counts.attributesDropped, counts.valuesHashed, counts.valuesMasked) == (1, 1, 1))
+            let metrics = try await server.query("/metrics").text
+            for action in ["drop", "hash", "mask"] {
+                #expect(metrics.contains(#"skein_redaction_attributes_total{action="\#(action)"} 1"#), "\(action)")
+            }
         }
     }
 
@@ -92,6 +96,7 @@ import Testing
             #expect(refused.status == 400)
             #expect(refused.text.contains("otlp.limits.max_spans_per_request"))
             #expect(server.server.redactionCounters.snapshot.requestsOverSpanLimit == 1)
+            #expect(try await server.query("/metrics").text.contains(#"skein_ingest_span_limit_hits_total{what="requests_over_span_limit"} 1"#))
         }
     }
 }
