@@ -10,6 +10,9 @@ package struct IngestConfiguration: Sendable, Equatable {
     package var retryAfterSeconds: Int
     /// Per-span limits (`otlp.limits.*`); the defaults are the OpenTelemetry SDK's.
     package var limits: SpanLimits
+    /// Spans one trace may store (`otlp.limits.max_spans_per_trace`); more are refused through
+    /// `partial_success`. Counted over recent traces in memory (`TraceSpanBudget`). Default 200,000.
+    package var maxSpansPerTrace = 200_000
 
     package init(maxInFlightBytes: Int = 256 << 20, retryAfterSeconds: Int = 1, limits: SpanLimits = SpanLimits()) {
         self.maxInFlightBytes = maxInFlightBytes

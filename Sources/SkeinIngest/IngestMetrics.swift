@@ -12,9 +12,10 @@ package enum IngestTransport: String, Sendable, CaseIterable {
 /// Every label value is created up front, so a series reads 0 rather than being missing before
 /// its first event, and label values stay a closed set.
 package struct IngestMetrics: Sendable {
-    /// Why spans were refused: `invalid` through `partial_success` (bad IDs), the others because
+    /// Why spans were refused: `invalid` through `partial_success` (bad IDs), `over_trace_limit`
+    /// through `partial_success` too (`otlp.limits.max_spans_per_trace`), the others because
     /// the whole batch was (`IngestError.reason`).
-    static let spanRefusalReasons = ["invalid", "unavailable", "internal"]
+    static let spanRefusalReasons = ["invalid", "over_trace_limit", "unavailable", "internal"]
 
     private struct Series: Sendable {
         let requests: [String: Prometheus.Counter]
@@ -59,10 +60,11 @@ package struct IngestMetrics: Sendable {
     }
 
     /// A request decoded to `received` spans, of which `rejected` failed validation.
-    func spansDecoded(_ transport: IngestTransport, received: Int, rejected: Int) {
+    func spansDecoded(_ transport: IngestTransport, received: Int, rejected: Int, overTraceLimit: Int = 0) {
         guard let series = series[transport] else { return }
         series.received.increment(by: Int64(received))
         if rejected > 0 { series.refused["invalid"]?.increment(by: Int64(rejected)) }
+        if overTraceLimit > 0 { series.refused["over_trace_limit"]?.increment(by: Int64(overTraceLimit)) }
     }
 
     /// The next stage took `count` spans (`error` nil) or refused them all.

@@ -26,12 +26,15 @@ package struct TraceExportHandler: Sendable {
     private let metrics: IngestMetrics
     /// Redaction and span limits, applied while decoding so no later stage sees the raw values.
     private let rewrite: IngestRewrite
+    /// The cap on spans per trace; nil for none.
+    private let traceBudget: TraceSpanBudget?
 
     /// `telemetry` receives the ingest metrics; without one they go to a registry of their own
     /// that nothing reads.
     package init(consumer: any SpanBatchConsumer, limiter: InFlightLimiter, retryAfterSeconds: Int = 1,
                  indexPolicy: AttributeIndexPolicy = AttributeIndexPolicy(), access: AccessPolicy = AccessPolicy(),
-                 rewrite: IngestRewrite = .none, telemetry: Telemetry = Telemetry(), logger: Logger) {
+                 rewrite: IngestRewrite = .none, traceBudget: TraceSpanBudget? = nil, telemetry: Telemetry = Telemetry(), logger: Logger) {
+        self.traceBudget = traceBudget
         self.consumer = consumer
         self.access = access
         self.limiter = limiter
@@ -79,30 +82,47 @@ package struct TraceExportHandler: Sendable {
         }
         defer { limiter.release(body.count) }
         let validated = try validate(body, as: encoding, tenant: tenant)
-        let spans = validated.batch.spanCount
-        metrics.spansDecoded(transport, received: spans + validated.rejectedSpans, rejected: validated.rejectedSpans)
+        let admission = traceBudget?.admit(validated.batch)
+        let batch = admission?.batch ?? validated.batch
+        let overTraceLimit = admission?.refused ?? 0
+        let spans = batch.spanCount
+        metrics.spansDecoded(transport, received: spans + validated.rejectedSpans + overTraceLimit, rejected: validated.rejectedSpans,
+                             overTraceLimit: overTraceLimit)
         do {
-            try await consumer.consume(validated.batch)
-        } catch let error as any RetryableError {
-            // Debug, not warning: under overload this happens per request, and
-            // skein_ingest_requests_total{outcome="unavailable"} counts it anyway.
-            logger.debug("export refused, retryable", metadata: ["error": "\(error)", "spans": "\(spans)"])
-            let refusal = IngestError.unavailable("\(error)", retryAfterSeconds: error.retryAfterSeconds)
-            metrics.spansHandedOff(transport, count: spans, error: refusal)
-            throw refusal
+            try await consumer.consume(batch)
         } catch {
-            logger.error("export failed", metadata: ["error": "\(error)", "spans": "\(spans)"])
-            let refusal = IngestError.internal("\(error)")
-            metrics.spansHandedOff(transport, count: spans, error: refusal)
-            throw refusal
+            // Nothing was stored: the sender retries, and its spans must find their budget again.
+            if let admission { traceBudget?.refund(admission) }
+            throw handOffFailure(error, spans: spans, transport: transport)
         }
         metrics.spansHandedOff(transport, count: spans, error: nil)
         var response = ExportTraceResponse()
-        if validated.rejectedSpans > 0 {
-            response.partialSuccess.rejectedSpans = Int64(validated.rejectedSpans)
-            response.partialSuccess.errorMessage = validated.rejectionMessage
+        let rejected = validated.rejectedSpans + overTraceLimit
+        if rejected > 0 {
+            var messages = validated.rejectedSpans > 0 ? [validated.rejectionMessage] : []
+            if overTraceLimit > 0, let limit = traceBudget?.limit {
+                messages.append("\(overTraceLimit) spans refused: their trace already has \(limit) spans (otlp.limits.max_spans_per_trace)")
+            }
+            response.partialSuccess.rejectedSpans = Int64(rejected)
+            response.partialSuccess.errorMessage = messages.joined(separator: "; ")
         }
         return response
+    }
+
+    /// The refusal for a batch the next stage did not take, logged and counted.
+    private func handOffFailure(_ error: any Error, spans: Int, transport: IngestTransport) -> IngestError {
+        let refusal: IngestError
+        if let retryable = error as? any RetryableError {
+            // Debug, not warning: under overload this happens per request, and
+            // skein_ingest_requests_total{outcome="unavailable"} counts it anyway.
+            logger.debug("export refused, retryable", metadata: ["error": "\(error)", "spans": "\(spans)"])
+            refusal = .unavailable("\(error)", retryAfterSeconds: retryable.retryAfterSeconds)
+        } else {
+            logger.error("export failed", metadata: ["error": "\(error)", "spans": "\(spans)"])
+            refusal = .internal("\(error)")
+        }
+        metrics.spansHandedOff(transport, count: spans, error: refusal)
+        return refusal
     }
 
     /// Protobuf is read straight from its bytes; JSON is decoded into messages first.

@@ -57,7 +57,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         "otlp.grpc.tls.cert_file", "otlp.grpc.tls.key_file", "otlp.http.tls.cert_file", "otlp.http.tls.key_file",
         "query.tls.cert_file", "query.tls.key_file",
         "otlp.limits.max_attributes_per_span", "otlp.limits.max_attribute_value_length", "otlp.limits.max_events_per_span",
-        "otlp.limits.max_links_per_span", "otlp.limits.max_spans_per_request", "redaction.rules", "redaction.hash_salt",
+        "otlp.limits.max_links_per_span", "otlp.limits.max_spans_per_request", "otlp.limits.max_spans_per_trace", "redaction.rules", "redaction.hash_salt",
     ]
 
     /// Keys whose whole YAML subtree is kept (`ConfigurationValue.tree`) for their typed reader.
@@ -94,6 +94,7 @@ package struct SkeinConfiguration: Sendable, Equatable {
         otlpHTTP.tls = try reader.tlsFiles("otlp.http")
         query.tls = try reader.tlsFiles("query")
         ingest.limits = try SpanLimits(reading: reader)
+        if let spans = try reader.integer("otlp.limits.max_spans_per_trace", in: 1...100_000_000) { ingest.maxSpansPerTrace = spans }
         redaction = try RedactionReader.rules(reader)
 
         if let listen = try reader.listenAddress("query.listen") { (query.host, query.port) = listen }

@@ -49,6 +49,7 @@ package final class SkeinServer: Sendable {
                                          indexPolicy: configuration.storage.indexPolicy, access: configuration.ingestAccess,
                                          rewrite: IngestRewrite(redactor: configuration.redaction.isEmpty ? nil : configuration.redaction,
                                                                 limits: configuration.ingest.limits, counters: redactionCounters),
+                                         traceBudget: TraceSpanBudget(limit: configuration.ingest.maxSpansPerTrace),
                                          telemetry: telemetry, logger: logger)
         let liveRollups = LiveRollupReader(store: store, stage: rollups)
         let alerts = configuration.alerts
